@@ -1,0 +1,55 @@
+"""The Odoo service, described once: compose (steps 0-6) and the ECS task (step 7) are mapped from it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from configs.load import LadderConfig
+
+HTTP_PORT = 8069
+BUS_PORT = 8072
+DATA_DIR = "/var/lib/odoo"
+CONFIG_PATH = "/etc/odoo/odoo.conf"
+# PostgreSQL major shared by the container (steps 0-4) and RDS (step 5): moving is a dump and restore
+# within one major version.
+POSTGRES_MAJOR = "16"
+DB_USER = "odoo"
+
+# The official image's odoo user; 18.0 moved to Ubuntu noble and changed the uid.
+ODOO_UID_GID = {"17.0": (101, 101), "18.0": (100, 101), "19.0": (100, 101)}
+
+
+@dataclass(frozen=True)
+class OdooService:
+    image: str
+    workers: int
+    max_cron_threads: int
+    proxy_mode: bool
+    db_host: str
+    db_name: str
+    version: str
+    uid: int
+    gid: int
+    healthcheck: tuple[str, ...] = ("CMD", "curl", "-fsS", f"http://localhost:{HTTP_PORT}/web/health")
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        """With workers the websocket bus runs on its own port; threaded, everything is on 8069."""
+        return (HTTP_PORT, BUS_PORT) if self.workers > 0 else (HTTP_PORT,)
+
+
+def odoo_service(cfg: LadderConfig) -> OdooService:
+    odoo = cfg.settings.odoo
+    behind_proxy = cfg.components.proxy is not None
+    workers = odoo.workers if odoo.workers is not None else (2 if behind_proxy else 0)
+    uid, gid = ODOO_UID_GID[odoo.version]
+    return OdooService(
+        image=odoo.image or f"odoo:{odoo.version}",
+        workers=workers,
+        max_cron_threads=1,
+        proxy_mode=behind_proxy,
+        db_host="db",
+        db_name=odoo.db_name,
+        version=odoo.version,
+        uid=uid,
+        gid=gid,
+    )

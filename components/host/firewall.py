@@ -1,0 +1,26 @@
+"""What the host's security group lets in: a pure function of the stack config."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from configs.load import LadderConfig
+
+WORLD = "0.0.0.0/0"
+
+
+@dataclass(frozen=True)
+class IngressRule:
+    port: int
+    cidr: str
+    description: str
+
+
+def public_ingress(cfg: LadderConfig) -> list[IngressRule]:
+    """Step 0: 8069 to the admin CIDRs only. From Step 1: 80 and 443 to the world, nothing else.
+
+    SSH is never opened: the host is reached through SSM Session Manager.
+    """
+    if cfg.components.proxy:
+        return [IngressRule(80, WORLD, "HTTP, for ACME and the redirect to HTTPS"),
+                IngressRule(443, WORLD, "HTTPS through the proxy")]
+    return [IngressRule(8069, cidr, "Odoo for the admins (step 0, no TLS)") for cidr in cfg.settings.admin_cidrs]

@@ -1,0 +1,30 @@
+"""The ladder: the resolved component set of a stack, built in dependency order."""
+from __future__ import annotations
+
+import pulumi
+
+from components.app.app import App, AppArgs
+from components.credentials.credentials import Credentials, CredentialsArgs
+from components.host.host import Host, HostArgs
+from components.network.network import Network, NetworkArgs
+from configs.load import LadderConfig
+
+
+def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
+    """Registers the stack's components and returns what the stack exports."""
+    credentials = Credentials("credentials", CredentialsArgs(cfg))
+    outputs: dict[str, pulumi.Input] = {
+        "step": cfg.settings.step,
+        "components": cfg.components.names(),
+        "admin_password": credentials.values["admin_password"],
+    }
+    host = None
+    if cfg.components.host:
+        network = Network("network", NetworkArgs(cfg.stack))
+        host = Host("host", HostArgs(cfg, network.vpc_id, network.public_subnet_ids[0], network.zones[0]))
+        outputs.update(public_ip=host.public_ip, instance_id=host.instance_id, data_volume_id=host.data_volume_id,
+                       url=host.public_ip.apply(lambda ip: f"http://{ip}:8069"))
+    else:
+        outputs["url"] = "http://localhost:8069"
+    App("app", AppArgs(cfg, credentials, host))
+    return outputs
