@@ -137,6 +137,8 @@ class StackSettings(Model):
     @classmethod
     def _cidrs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for cidr in value:
+            if "/" not in cidr:
+                raise ValueError(f"{cidr!r} is not a CIDR: add the prefix length, e.g. {cidr}/32")
             try:
                 ipaddress.ip_network(cidr, strict=True)
             except ValueError as err:

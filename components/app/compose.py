@@ -47,7 +47,7 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
                 "./secrets/db_password:/run/secrets/db_password:ro",
             ],
             "networks": ["internal"],
-            "healthcheck": {"test": ["CMD", "pg_isready", "-U", "postgres", "-d", "postgres"],
+            "healthcheck": {"test": ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres"],
                             "interval": "10s", "timeout": "5s", "retries": 6},
             "restart": "unless-stopped",
             "logging": LOGGING,
@@ -85,7 +85,6 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
         services.update(proxy.services)
         volumes.update(proxy.volumes)
     return {
-        "version": "3.9",
         "services": services,
         "networks": {"internal": {"internal": True}, "edge": {}},
         "volumes": volumes,

@@ -1,0 +1,83 @@
+"""python -m ladder {render,plan,diff,verify}: the offline companion of `pulumi up`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from configs.errors import ConfigError
+from configs.load import from_stack_file
+
+
+def _render(args) -> int:
+    from ladder.render import write_artifacts
+    for path in write_artifacts(from_stack_file(args.stack), Path(args.out)):
+        print(path)
+    return 0
+
+
+def _plan(args) -> int:
+    from ladder.plan import plan, render_json, render_tree
+    from_stack_file(args.stack)  # config errors first, before the mocked run
+    records = plan(args.stack)
+    print(render_json(records) if args.json else render_tree(records))
+    return 0
+
+
+def _diff(args) -> int:
+    from ladder.diff import diff_plans, render_diff
+    from ladder.plan import plan
+    from_stack_file(args.stack_a)
+    from_stack_file(args.stack_b)
+    print(render_diff(diff_plans(plan(args.stack_a), plan(args.stack_b))))
+    return 0
+
+
+def _verify(args) -> int:
+    from ladder.verify import Target, run_checks
+    target = Target(host=args.host, odoo_port=args.odoo_port, bus_port=args.bus_port, db_port=args.db_port)
+    results = run_checks(from_stack_file(args.stack), target)
+    for result in results:
+        print(result.line())
+    failed = [r for r in results if not r.ok]
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m ladder", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    stack_help = "a stack name (dev means Pulumi.dev.yaml) or a path to a stack config file"
+
+    render = commands.add_parser("render", help="write every artifact the stack delivers")
+    render.add_argument("stack", help=stack_help)
+    render.add_argument("--out", required=True, help="folder to write into")
+    render.set_defaults(run=_render)
+
+    plan = commands.add_parser("plan", help="list the resources the stack would register (mocked run)")
+    plan.add_argument("stack", help=stack_help)
+    plan.add_argument("--json", action="store_true", help="JSON for tools instead of a tree")
+    plan.set_defaults(run=_plan)
+
+    diff = commands.add_parser("diff", help="what moving from stack A to stack B adds, changes and removes")
+    diff.add_argument("stack_a", help=stack_help)
+    diff.add_argument("stack_b", help=stack_help)
+    diff.set_defaults(run=_diff)
+
+    verify = commands.add_parser("verify", help="run the step's outcome checks against a live deployment")
+    verify.add_argument("stack", help=stack_help)
+    verify.add_argument("--host", required=True, help="the deployment's address (its Elastic IP, or localhost)")
+    verify.add_argument("--odoo-port", type=int, default=8069)
+    verify.add_argument("--bus-port", type=int, default=8072)
+    verify.add_argument("--db-port", type=int, default=5432)
+    verify.set_defaults(run=_verify)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ConfigError as err:
+        print(err, file=sys.stderr)
+        return 2

@@ -1,0 +1,167 @@
+"""Runs a stack's program under Pulumi's mocks, in isolation, and returns what it registered (for `ladder plan` and the tests).
+
+Each run gets a fresh event loop and `reset_options()`, the config is set with the project's own
+namespace, and the program runs inside `@pulumi.runtime.test`, so every Output is awaited. The
+monitor records each registration with its options (protect, retain_on_delete, ignore_changes,
+parent), which Pulumi's mocks do not pass on.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+
+from configs.load import SECRET_KEYS, stack_file
+
+import yaml
+
+PROJECT = "odoo-ladder"
+ACCOUNT = "123456789012"
+SECRET_MARK = "<secret>"
+
+
+@dataclass
+class Registered:
+    type: str
+    name: str
+    parent: str
+    inputs: dict[str, Any]
+    secret_paths: set[str]
+    protect: bool
+    retain_on_delete: bool
+    ignore_changes: list[str]
+    custom: bool
+
+
+@dataclass
+class StackRun:
+    resources: list[Registered] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    secret_outputs: set[str] = field(default_factory=set)
+
+    def of_type(self, type_: str) -> list[Registered]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str) -> Registered:
+        found = self.of_type(type_)
+        assert len(found) == 1, f"expected one {type_}, found {[r.name for r in found]}"
+        return found[0]
+
+    def types(self) -> set[str]:
+        return {r.type for r in self.resources}
+
+
+def _unwrap(value: Any, path: str, secrets: set[str]) -> Any:
+    """Plain values, with the paths of secret ones collected (Pulumi marks them in the wire format)."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            secrets.add(path or ".")
+            return _unwrap(value["value"], path, secrets)
+        return {k: _unwrap(v, f"{path}.{k}" if path else k, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap(v, f"{path}[{i}]", secrets) for i, v in enumerate(value)]
+    return value
+
+
+class Mocks(pulumi.runtime.Mocks):
+    def __init__(self, region: str):
+        self.region = region
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        state = dict(args.inputs)
+        state.setdefault("arn", f"arn:aws:mock:{self.region}:{ACCOUNT}:{args.name}")
+        if args.typ == "aws:ec2/eip:Eip":
+            state["publicIp"] = "198.51.100.10"
+        if args.typ == "aws:ssm/document:Document":
+            state["latestVersion"] = "1"
+        if args.typ == "random:index/randomPassword:RandomPassword":
+            state["result"] = f"generated-{args.name}"
+        return f"{args.name}-id", state
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        if args.token == "aws:ec2/getAmi:getAmi":
+            return {"id": "ami-0fedcba9876543210", "imageId": "ami-0fedcba9876543210", "name": "ubuntu-noble"}
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return {"names": [f"{self.region}a", f"{self.region}b"], "zoneIds": ["z1", "z2"], "id": self.region}
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci", "userId": "AIDA", "id": ACCOUNT}
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"name": self.region, "region": self.region, "id": self.region}
+        raise NotImplementedError(f"the mocks do not answer {args.token}")
+
+
+class RecordingMonitor(MockMonitor):
+    def __init__(self, mocks: Mocks, run: StackRun):
+        super().__init__(mocks)
+        self.run = run
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            secrets: set[str] = set()
+            raw = rpc.deserialize_properties(request.object, keep_internal=True)
+            self.run.resources.append(Registered(
+                type=request.type, name=request.name, parent=request.parent,
+                inputs=_unwrap(_plain(request.object), "", secrets) if raw is not None else {},
+                secret_paths=secrets, protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete),
+                ignore_changes=list(request.ignoreChanges), custom=bool(request.custom)))
+        return response
+
+
+def _plain(struct) -> dict:
+    """The wire form of the inputs as JSON-like data, secret markers kept."""
+    from google.protobuf import json_format
+    return json_format.MessageToDict(struct)
+
+
+def stack_config(stack_or_path: str) -> dict[str, str]:
+    """A stack file's config as Pulumi hands it to a program: structured values as JSON text."""
+    document = yaml.safe_load(stack_file(stack_or_path).read_text()) or {}
+    config = {}
+    for key, value in (document.get("config") or {}).items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            value = f"stack-file-secret-{key.split(':')[-1]}"
+        config[key] = value if isinstance(value, str) else json.dumps(value)
+    return config
+
+
+def run_stack(config: Mapping[str, Any], stack: str = "test", preview: bool = False,
+              into: StackRun | None = None) -> StackRun:
+    """Runs the program for a flat config map (`odoo-ladder:step` -> value) and returns what it did."""
+    from components.ladder import build
+    from configs.load import from_pulumi
+
+    flat = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in config.items()}
+    secret_keys = [k for k in flat if k.split(":", 1)[-1] in SECRET_KEYS]
+    run = into if into is not None else StackRun()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    pulumi.runtime.settings.reset_options()
+    mocks = Mocks(flat.get("aws:region", "eu-south-1"))
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview,
+                             monitor=RecordingMonitor(mocks, run))
+    pulumi.runtime.set_all_config(flat, secret_keys)
+
+    @pulumi.runtime.test
+    def program():
+        outputs = build(from_pulumi())
+
+        async def settle():
+            for key, value in outputs.items():
+                output = pulumi.Output.from_input(value)
+                run.outputs[key] = await output.future()
+                if await output.is_secret():
+                    run.secret_outputs.add(key)
+        return pulumi.Output.from_input(asyncio.ensure_future(settle()))
+
+    try:
+        program()
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    return run

@@ -1,0 +1,66 @@
+"""`ladder plan`: the resources a stack would register, from a mocked run of the real program."""
+from __future__ import annotations
+
+import json
+
+from ladder.mocked import Registered, StackRun, run_stack, stack_config
+
+MASK = "[secret]"
+
+
+def _masked(value, path: str, secret_paths: set[str]):
+    if path in secret_paths:
+        return MASK
+    if isinstance(value, dict):
+        return {k: _masked(v, f"{path}.{k}" if path else k, secret_paths) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, f"{path}[{i}]", secret_paths) for i, v in enumerate(value)]
+    return value
+
+
+def _parent_name(resource: Registered) -> str | None:
+    """URNs end in `type::name`; the stack itself is no parent worth naming."""
+    if not resource.parent or resource.parent.split("::")[-2].endswith("pulumi:pulumi:Stack"):
+        return None
+    return resource.parent.split("::")[-1]
+
+
+def plan_records(run: StackRun) -> list[dict]:
+    return [{
+        "type": r.type,
+        "name": r.name,
+        "parent": _parent_name(r),
+        "inputs": _masked(r.inputs, "", r.secret_paths),
+        "protect": r.protect,
+        "retain_on_delete": r.retain_on_delete,
+    } for r in run.resources]
+
+
+def plan(stack: str) -> list[dict]:
+    records = plan_records(run_stack(stack_config(stack), stack=stack_name(stack)))
+    return sorted(records, key=lambda r: (r["parent"] or "", r["type"], r["name"]))
+
+
+def stack_name(stack_or_path: str) -> str:
+    from configs.load import stack_file
+    return stack_file(stack_or_path).stem.removeprefix("Pulumi.")
+
+
+def render_tree(records: list[dict]) -> str:
+    children: dict[str | None, list[dict]] = {}
+    for record in records:
+        children.setdefault(record["parent"], []).append(record)
+    lines: list[str] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for record in children.get(parent, []):
+            marks = [m for m, on in (("protect", record["protect"]), ("retain", record["retain_on_delete"])) if on]
+            suffix = f"  [{', '.join(marks)}]" if marks else ""
+            lines.append(f"{'  ' * depth}{record['name']}  ({record['type']}){suffix}")
+            walk(record["name"], depth + 1)
+    walk(None, 0)
+    return "\n".join(lines)
+
+
+def render_json(records: list[dict]) -> str:
+    return json.dumps(records, indent=2, sort_keys=True)

@@ -1,0 +1,36 @@
+"""Step 0 on the local Docker engine (the dev stack) under mocks."""
+from ladder.mocked import run_stack, stack_config
+from tests.stacks import local
+
+
+def test_dev_stack_runs_compose_locally_and_nothing_on_aws():
+    run = run_stack(stack_config("dev"), stack="dev")
+    assert not [r for r in run.resources if r.type.startswith("aws:")]
+    command = run.one("command:local:Command").inputs
+    assert 'compose() { docker compose -p odoo-dev "$@"; }' in command["create"]
+    assert "compose up -d --remove-orphans" in command["create"]
+    assert command["update"] == command["create"]
+    assert run.outputs["url"] == "http://localhost:8069"
+
+
+def test_destroy_stops_the_project_and_keeps_the_volumes():
+    command = run_stack(local()).one("command:local:Command").inputs
+    assert "docker compose -p odoo-test down --remove-orphans" in command["delete"]
+    assert "-v" not in command["delete"].split() and "--volumes" not in command["delete"]
+
+
+def test_secrets_reach_the_command_only_as_secret_environment():
+    command = run_stack(local()).one("command:local:Command")
+    for env in ("ODOO_LADDER_DB_PASSWORD", "ODOO_LADDER_ADMIN_PASSWORD", "ODOO_LADDER_MASTER_PASSWORD"):
+        assert f"environment.{env}" in command.secret_paths
+    assert "generated-credentials" not in command.inputs["create"]
+
+
+def test_local_odoo_listens_on_loopback_only():
+    command = run_stack(local()).one("command:local:Command").inputs["create"]
+    import base64
+    import re
+    compose = [base64.b64decode(block).decode() for block in
+               re.findall(r"write_file docker-compose.yml 0644 <<'ODOO_LADDER_EOF'\n(.*?)ODOO_LADDER_EOF",
+                          command, re.S)][0]
+    assert "127.0.0.1:8069:8069" in compose
