@@ -1,0 +1,106 @@
+"""The apply script, run for real with bash against a stand-in `docker` that records its calls.
+
+The stand-in replaces only the Docker engine (not available here); the script itself runs as shipped.
+"""
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from components.app.bundle import render_bundle
+from components.app.service import odoo_service
+from components.delivery.apply_script import render_apply_script
+from configs.load import from_mapping
+from tests.stacks import local
+
+STAND_IN_DOCKER = """#!/bin/bash
+# Stand-in for the Docker CLI: records argv and stdin, answers nothing.
+{ printf 'ARGV:'; printf ' %s' "$@"; printf '\\n'; } >> "$DOCKER_LOG"
+if [[ " $* " == *" exec "* ]]; then { echo 'STDIN:'; cat; } >> "$DOCKER_LOG"; fi
+"""
+SECRETS = {
+    "ODOO_LADDER_DB_PASSWORD": "dbSecret1111",
+    "ODOO_LADDER_ADMIN_PASSWORD": "adminSecret2222",
+    "ODOO_LADDER_MASTER_PASSWORD": "masterSecret3333",
+    "ODOO_LADDER_POSTGRES_PASSWORD": "pgSecret4444",
+}
+
+
+@pytest.fixture
+def applier(tmp_path):
+    cfg = from_mapping("test", local())
+    project = tmp_path / "project"
+    script = tmp_path / "apply.sh"
+    script.write_text(render_apply_script("test", render_bundle(cfg), odoo_service(cfg), str(project), on_host=False))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(STAND_IN_DOCKER)
+    (bin_dir / "docker").chmod(0o755)
+    log = tmp_path / "docker.log"
+
+    def apply(**overrides) -> subprocess.CompletedProcess:
+        env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(log), **SECRETS, **overrides}
+        return subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True)
+    return cfg, project, log, apply
+
+
+def test_apply_writes_the_project_and_brings_it_up(applier):
+    cfg, project, log, apply = applier
+    result = apply()
+    assert result.returncode == 0, result.stderr
+    for path, content in render_bundle(cfg).items():
+        assert (project / path).read_text() == content
+    assert stat.S_IMODE(project.stat().st_mode) == 0o700
+    conf = (project / "odoo.conf").read_text()
+    assert conf.startswith(render_bundle(cfg)["odoo.conf.base"])
+    assert "db_password = dbSecret1111\nadmin_passwd = masterSecret3333\n" in conf
+    assert (project / "secrets" / "postgres_password").read_text() == "pgSecret4444"
+    assert (project / "secrets" / "admin_password").read_text() == "adminSecret2222"
+    calls = [line for line in log.read_text().splitlines() if line.startswith("ARGV:")]
+    assert calls == ["ARGV: compose -p odoo-test up -d --wait db",
+                     "ARGV: compose -p odoo-test exec -T db psql -q -v ON_ERROR_STOP=1 -U postgres -d postgres",
+                     "ARGV: compose -p odoo-test up -d --remove-orphans"]
+
+
+def test_no_secret_is_in_any_command_line_and_the_role_gets_the_password(applier):
+    _, _, log, apply = applier
+    assert apply().returncode == 0
+    text = log.read_text()
+    argv = "\n".join(line for line in text.splitlines() if line.startswith("ARGV:"))
+    assert not any(value in argv for value in SECRETS.values())
+    assert "\\set pw 'dbSecret1111'\nALTER ROLE odoo PASSWORD :'pw';" in text
+
+
+def test_rotation_is_changing_the_secret_and_applying_again(applier):
+    _, project, log, apply = applier
+    assert apply().returncode == 0
+    assert apply(ODOO_LADDER_DB_PASSWORD="rotatedSecret9999").returncode == 0
+    assert "db_password = rotatedSecret9999" in (project / "odoo.conf").read_text()
+    assert "\\set pw 'rotatedSecret9999'" in log.read_text()
+
+
+@pytest.mark.parametrize("bad", ["", "has'quote", 'has"quote', "back\\slash", "new\nline", " edge"])
+def test_unsafe_or_missing_secrets_stop_before_anything_is_written(applier, bad):
+    _, project, log, apply = applier
+    result = apply(ODOO_LADDER_ADMIN_PASSWORD=bad)
+    assert result.returncode == 1
+    assert "ODOO_LADDER_ADMIN_PASSWORD" in result.stderr
+    assert not project.exists() and not log.exists()
+
+
+def test_the_host_variant_refuses_to_write_data_to_the_root_disk(tmp_path):
+    cfg = from_mapping("test", local())
+    script = tmp_path / "apply.sh"
+    script.write_text(render_apply_script("test", render_bundle(cfg), odoo_service(cfg), str(tmp_path / "p"),
+                                          on_host=True).replace("/srv/odoo-data", str(tmp_path / "not-mounted")))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(STAND_IN_DOCKER)
+    (bin_dir / "docker").chmod(0o755)
+    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(tmp_path / "log"), **SECRETS}
+    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "is not mounted; refusing to write data to the root disk" in result.stderr
+    assert not (tmp_path / "log").exists()
