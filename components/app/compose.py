@@ -11,15 +11,17 @@ from components.app.service import CONFIG_PATH, DATA_DIR, HTTP_PORT, POSTGRES_MA
 HOST_DATA_DIR = "/srv/odoo-data"
 LOGGING = {"driver": "json-file", "options": {"max-size": "10m", "max-file": "5"}}
 INIT_SCRIPT = "/opt/odoo-ladder/init-db.sh"
+FILESTORE_VOLUME = "odoo-filestore"
+DB_VOLUME = "db-data"
 
 
-def _volumes(target: str) -> dict[str, Any]:
-    """Local: Docker's named volumes. AWS: the same names, bound to the encrypted EBS data volume."""
-    names = {"odoo-filestore": "filestore", "db-data": "postgres"}
+def _bind_to_data_volume(names: list[str], target: str) -> dict[str, Any]:
+    """Local: Docker's named volumes. AWS: the same names, bound to folders on the EBS data volume,
+    so everything stateful (database, filestore, certificates) outlives the instance."""
     if target == "local":
         return {name: {} for name in names}
-    return {name: {"driver": "local", "driver_opts": {"type": "none", "o": "bind", "device": f"{HOST_DATA_DIR}/{sub}"}}
-            for name, sub in names.items()}
+    return {name: {"driver": "local", "driver_opts": {"type": "none", "o": "bind", "device": f"{HOST_DATA_DIR}/{name}"}}
+            for name in names}
 
 
 def _odoo_ports(service: OdooService, target: str, behind_proxy: bool) -> list[str]:
@@ -31,7 +33,7 @@ def _odoo_ports(service: OdooService, target: str, behind_proxy: bool) -> list[s
 
 
 def compose_document(service: OdooService, target: str, proxy: Optional[Any] = None) -> dict[str, Any]:
-    odoo_mounts = [f"./odoo.conf:{CONFIG_PATH}:ro", f"odoo-filestore:{DATA_DIR}"]
+    odoo_mounts = [f"./odoo.conf:{CONFIG_PATH}:ro", f"{FILESTORE_VOLUME}:{DATA_DIR}"]
     services: dict[str, Any] = {
         "db": {
             "image": f"postgres:{POSTGRES_MAJOR}",
@@ -41,7 +43,7 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
                 "POSTGRES_PASSWORD_FILE": "/run/secrets/postgres_password",
             },
             "volumes": [
-                "db-data:/var/lib/postgresql/data",
+                f"{DB_VOLUME}:/var/lib/postgresql/data",
                 "./db-init:/docker-entrypoint-initdb.d:ro",
                 "./secrets/postgres_password:/run/secrets/postgres_password:ro",
                 "./secrets/db_password:/run/secrets/db_password:ro",
@@ -80,10 +82,11 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
         services["odoo"]["ports"] = ports
     else:
         services["odoo"]["expose"] = [str(port) for port in service.ports]
-    volumes = _volumes(target)
+    names = [FILESTORE_VOLUME, DB_VOLUME]
     if proxy is not None:
         services.update(proxy.services)
-        volumes.update(proxy.volumes)
+        names += [name for name in proxy.volumes if name not in names]
+    volumes = _bind_to_data_volume(names, target)
     return {
         "services": services,
         "networks": {"internal": {"internal": True}, "edge": {}},

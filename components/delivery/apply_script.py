@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import re
 
-from components.app.compose import HOST_DATA_DIR
+import yaml
+
+from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR
 from components.app.service import OdooService
 
 # Environment variable -> secret file; the delivery fills the environment, never the script.
@@ -47,16 +49,23 @@ def _write(path: str, content: str) -> str:
     return f"write_file {path} {mode} <<'ODOO_LADDER_EOF'\n{encoded}ODOO_LADDER_EOF\n"
 
 
-def _prepare_data_dirs(service: OdooService) -> str:
+def _prepare_data_dirs(service: OdooService, volumes: list[str]) -> str:
     """On the AWS host the named volumes bind to the EBS data volume; the filestore is the odoo user's."""
-    return (
-        f'mountpoint -q {HOST_DATA_DIR} || {{ echo "odoo-ladder: {HOST_DATA_DIR} is not mounted; '
-        f'refusing to write data to the root disk" >&2; exit 1; }}\n'
-        f"install -d -m 0700 {HOST_DATA_DIR}/postgres\n"
-        f"install -d -m 0750 -o {service.uid} -g {service.gid} {HOST_DATA_DIR}/filestore\n"
-        f'if [ "$(stat -c %u {HOST_DATA_DIR}/filestore)" != "{service.uid}" ]; then '
-        f"chown -R {service.uid}:{service.gid} {HOST_DATA_DIR}/filestore; fi\n"
-    )
+    lines = [f'mountpoint -q {HOST_DATA_DIR} || {{ echo "odoo-ladder: {HOST_DATA_DIR} is not mounted; '
+             f'refusing to write data to the root disk" >&2; exit 1; }}']
+    for name in volumes:
+        if name == FILESTORE_VOLUME:
+            lines.append(f"install -d -m 0750 -o {service.uid} -g {service.gid} {HOST_DATA_DIR}/{name}")
+            # The odoo uid differs between images (17.0: 101, 18.0: 100); an upgrade re-owns the filestore.
+            lines.append(f'if [ "$(stat -c %u {HOST_DATA_DIR}/{name})" != "{service.uid}" ]; then '
+                         f"chown -R {service.uid}:{service.gid} {HOST_DATA_DIR}/{name}; fi")
+        else:
+            lines.append(f"install -d -m 0700 {HOST_DATA_DIR}/{name}")
+    return "\n".join(lines) + "\n"
+
+
+def _volume_names(files: dict[str, str]) -> list[str]:
+    return list(yaml.safe_load(files["docker-compose.yml"]).get("volumes", {}))
 
 
 def render_apply_script(stack: str, files: dict[str, str], service: OdooService, project_dir: str,
@@ -91,7 +100,7 @@ mkdir -p secrets
 }} > odoo.conf.new
 mv odoo.conf.new odoo.conf
 
-{_prepare_data_dirs(service) if on_host else ''}
+{_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}
 compose() {{ docker compose -p {name} "$@"; }}
 compose up -d --wait db
 # Keep Odoo's role in step with the secret, so rotating the password is: change it, apply again.
