@@ -1,0 +1,1 @@
+"""odoo-ladder components: one package per concern, each owning its templates."""

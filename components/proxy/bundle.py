@@ -1,0 +1,118 @@
+"""Everything the compose project needs for one proxy: services, volumes, files."""
+from dataclasses import dataclass
+from typing import Literal
+
+from components.proxy.caddy import CADDY_ACCESS_LOG, CADDYFILE_PATH, render_caddyfile
+from components.proxy.nginx import (
+    dhparam_pem,
+    nginx_paths,
+    render_certbot_script,
+    render_nginx_http_conf,
+    render_nginx_start_script,
+    render_nginx_tls_conf,
+)
+from components.proxy.site import ProxySite
+
+ProxyKind = Literal["caddy", "nginx"]
+
+# Tested locally with caddy 2.6, nginx 1.22, certbot 2.1; the images are the same major lines.
+CADDY_IMAGE = "caddy:2.6-alpine"
+NGINX_IMAGE = "nginx:1.27-alpine"
+CERTBOT_IMAGE = "certbot/certbot:v2.11.0"
+
+EDGE_NETWORK = "edge"
+LOGS_VOLUME = "proxy_logs"
+LOGGING = {"driver": "json-file", "options": {"max-size": "10m", "max-file": "5"}}
+
+
+@dataclass(frozen=True)
+class ProxyBundle:
+    services: dict
+    volumes: dict
+    files: dict[str, str]
+
+
+def render_proxy(site: ProxySite, kind: ProxyKind) -> ProxyBundle:
+    if kind == "caddy":
+        return _caddy_bundle(site)
+    if kind == "nginx":
+        return _nginx_bundle(site)
+    raise ValueError(f"proxy.kind: {kind!r} is neither 'caddy' nor 'nginx'")
+
+
+def _common(image: str) -> dict:
+    return {
+        "image": image,
+        "restart": "unless-stopped",
+        "networks": [EDGE_NETWORK],
+        "logging": LOGGING,
+    }
+
+
+def _published_ports() -> list[str]:
+    return ["80:80", "443:443"]
+
+
+def _caddy_bundle(site: ProxySite) -> ProxyBundle:
+    log_dir = CADDY_ACCESS_LOG.rsplit("/", 1)[0]
+    caddy = {
+        **_common(CADDY_IMAGE),
+        # 443/udp carries HTTP/3, which Caddy offers by default.
+        "ports": [*_published_ports(), "443:443/udp"],
+        "depends_on": [site.upstream_host],
+        "volumes": [
+            f"./proxy/Caddyfile:{CADDYFILE_PATH}:ro",
+            "caddy_data:/data",  # certificates and ACME account: must persist
+            "caddy_config:/config",
+            f"{LOGS_VOLUME}:{log_dir}",
+        ],
+    }
+    return ProxyBundle(
+        services={"caddy": caddy},
+        volumes={"caddy_data": {}, "caddy_config": {}, LOGS_VOLUME: {}},
+        files={"proxy/Caddyfile": render_caddyfile(site)},
+    )
+
+
+def _nginx_bundle(site: ProxySite) -> ProxyBundle:
+    paths = nginx_paths(site)
+    nginx = {
+        **_common(NGINX_IMAGE),
+        "ports": _published_ports(),
+        "depends_on": [site.upstream_host],
+        # Replaces the image's entrypoint: bootstrap phases and reload-on-renewal.
+        "entrypoint": ["/bin/sh", paths.start_script],
+        "environment": {"CERT_CHECK_SECONDS": "60"},
+        "volumes": [
+            f"./proxy/nginx/default.conf:{paths.http_conf}:ro",
+            f"./proxy/nginx/odoo-tls.conf:{paths.tls_conf}:ro",
+            f"./proxy/nginx/ffdhe2048.pem:{paths.dhparam}:ro",
+            f"./proxy/nginx/start.sh:{paths.start_script}:ro",
+            f"letsencrypt:{paths.letsencrypt}:ro",
+            f"certbot_webroot:{paths.webroot}:ro",
+            f"{LOGS_VOLUME}:{paths.log_dir}",
+        ],
+    }
+    certbot = {
+        **_common(CERTBOT_IMAGE),
+        "entrypoint": ["/bin/sh", paths.certbot_script],
+        "command": ["loop"],
+        "environment": {"RENEW_INTERVAL_SECONDS": "43200"},
+        "depends_on": ["nginx"],
+        "volumes": [
+            f"./proxy/certbot/certbot.sh:{paths.certbot_script}:ro",
+            f"letsencrypt:{paths.letsencrypt}",
+            f"certbot_webroot:{paths.webroot}",
+        ],
+    }
+    return ProxyBundle(
+        services={"nginx": nginx, "certbot": certbot},
+        volumes={"letsencrypt": {}, "certbot_webroot": {}, LOGS_VOLUME: {}},
+        files={
+            "proxy/nginx/default.conf": render_nginx_http_conf(site),
+            "proxy/nginx/odoo-tls.conf": render_nginx_tls_conf(site),
+            "proxy/nginx/ffdhe2048.pem": dhparam_pem(),
+            "proxy/nginx/start.sh": render_nginx_start_script(site),
+            "proxy/certbot/certbot.sh": render_certbot_script(site),
+        },
+    )
