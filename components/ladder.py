@@ -5,8 +5,10 @@ import pulumi
 
 from components.app.app import App, AppArgs
 from components.credentials.credentials import Credentials, CredentialsArgs
+from components.dns.dns import Dns, DnsArgs
 from components.host.host import Host, HostArgs
 from components.network.network import Network, NetworkArgs
+from components.proxy.from_config import site_url
 from configs.load import LadderConfig
 
 
@@ -23,8 +25,11 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         network = Network("network", NetworkArgs(cfg.stack))
         host = Host("host", HostArgs(cfg, network.vpc_id, network.public_subnet_ids[0], network.zones[0]))
         outputs.update(public_ip=host.public_ip, instance_id=host.instance_id, data_volume_id=host.data_volume_id,
-                       url=host.public_ip.apply(lambda ip: f"http://{ip}:8069"))
+                       url=site_url(cfg) or host.public_ip.apply(lambda ip: f"http://{ip}:8069"))
+        if cfg.components.proxy:
+            dns = Dns("dns", DnsArgs(cfg.settings.domain, host.public_ip, cfg.settings.dns_zone_id))
+            outputs["dns_record"] = dns.record
     else:
-        outputs["url"] = "http://localhost:8069"
+        outputs["url"] = site_url(cfg) or "http://localhost:8069"
     App("app", AppArgs(cfg, credentials, host))
     return outputs

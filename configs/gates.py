@@ -88,6 +88,10 @@ def resolve(settings: StackSettings) -> Components:
                 setting = "kind" if key == "database" else "enabled"
                 problems.append(f"odoo-ladder:{key}.{setting}: this component needs AWS; set odoo-ladder:target "
                                 f"to aws, or remove odoo-ladder:{key} from the local stack")
+    if settings.target == "local" and components.proxy == "nginx" and not settings.domain:
+        problems.append("odoo-ladder:proxy.kind: nginx + certbot needs a public name that Let's Encrypt reaches "
+                        "over HTTP-01; set odoo-ladder:domain to one that points at this machine, or use "
+                        "proxy.kind: caddy locally (its internal CA signs localhost)")
     if settings.target == "aws" and components.proxy and not settings.domain:
         problems.append("odoo-ladder:domain: the proxy needs the public name of the site for its certificate; "
                         "set it, e.g. odoo-ladder:domain: erp.example.org")

@@ -35,7 +35,9 @@ def _diff(args) -> int:
 
 def _verify(args) -> int:
     from ladder.verify import Target, run_checks
-    target = Target(host=args.host, odoo_port=args.odoo_port, bus_port=args.bus_port, db_port=args.db_port)
+    target = Target(host=args.host, odoo_port=args.odoo_port, bus_port=args.bus_port, db_port=args.db_port,
+                    http_port=args.http_port, https_port=args.https_port, ca_bundle=args.ca_bundle,
+                    skip_dns=args.skip_dns)
     results = run_checks(from_stack_file(args.stack), target)
     for result in results:
         print(result.line())
@@ -70,6 +72,10 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--odoo-port", type=int, default=8069)
     verify.add_argument("--bus-port", type=int, default=8072)
     verify.add_argument("--db-port", type=int, default=5432)
+    verify.add_argument("--http-port", type=int, default=80)
+    verify.add_argument("--https-port", type=int, default=443)
+    verify.add_argument("--ca-bundle", help="trust this CA bundle instead of the system's (e.g. a staging CA)")
+    verify.add_argument("--skip-dns", action="store_true", help="do not check that the domain resolves to --host")
     verify.set_defaults(run=_verify)
     return root
 

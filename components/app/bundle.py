@@ -6,6 +6,7 @@ from pathlib import Path
 from components.app.compose import render_compose
 from components.app.odoo_conf import render_odoo_conf
 from components.app.service import odoo_service
+from components.proxy.from_config import proxy_bundle
 from configs.load import LadderConfig
 
 SCRIPTS = Path(__file__).parent / "scripts"
@@ -14,9 +15,13 @@ SCRIPTS = Path(__file__).parent / "scripts"
 def render_bundle(cfg: LadderConfig) -> dict[str, str]:
     """Relative path in the project directory -> content. Secrets are added on the host, never here."""
     service = odoo_service(cfg)
-    return {
-        "docker-compose.yml": render_compose(service, cfg.settings.target),
+    proxy = proxy_bundle(cfg)
+    files = {
+        "docker-compose.yml": render_compose(service, cfg.settings.target, proxy),
         "odoo.conf.base": render_odoo_conf(service),
         "init-db.sh": (SCRIPTS / "init-db.sh").read_text(),
         "db-init/10-odoo-role.sh": (SCRIPTS / "db-init" / "10-odoo-role.sh").read_text(),
     }
+    if proxy is not None:
+        files.update(proxy.files)
+    return files

@@ -1,8 +1,7 @@
-"""Step 0's outcome checks: Odoo answers its health route, and PostgreSQL is not reachable."""
+"""Step 0's outcome check: Odoo answers its health route (closed ports: ladder.checks.https)."""
 from __future__ import annotations
 
 import json
-import socket
 import urllib.request
 
 from ladder.checks.result import CheckResult
@@ -21,18 +20,3 @@ def check_health(url: str, timeout: float = 10.0) -> CheckResult:
     except (ValueError, AttributeError):
         return CheckResult(name, False, f"answered but not with Odoo's health JSON: {body[:80]!r}")
     return CheckResult(name, status == "pass", f"status={status!r}")
-
-
-def port_open(host: str, port: int, timeout: float = 3.0) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def check_port_closed(host: str, port: int, what: str) -> CheckResult:
-    name = f"{what} port {port} closed"
-    if port_open(host, port):
-        return CheckResult(name, False, f"{host}:{port} accepts connections from here; it must not be public")
-    return CheckResult(name, True, f"{host}:{port} refuses or drops connections")
