@@ -152,6 +152,19 @@ def tmpfs_dir():
 
 
 @pytest.fixture
+def disk_dir():
+    """A directory on a disk filesystem (not tmpfs), where no secret may be written."""
+    parent = "/var/tmp"
+    fstype = subprocess.run(["findmnt", "-no", "FSTYPE", "-T", parent],
+                            capture_output=True, text=True).stdout.strip()
+    if fstype in ("", "tmpfs", "ramfs"):
+        missing(f"{parent} is not on a disk filesystem here ({fstype or 'unknown'})")
+    path = Path(tempfile.mkdtemp(prefix="odoo-ladder-disk-", dir=parent))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
 def base_config(tmp_path) -> Path:
     path = tmp_path / "base-odoo.conf"
     path.write_text(BASE_CONFIG)
