@@ -142,6 +142,12 @@ def store(request, moto_endpoint) -> SecretStore:
 
 
 @pytest.fixture
+def ssm_store(moto_endpoint) -> SecretStore:
+    """One store only, for behaviour that does not depend on which store holds the secrets."""
+    return SecretStore("ssm", moto_endpoint, f"{SECRET_PATH}-{next(_counter)}")
+
+
+@pytest.fixture
 def tmpfs_dir():
     """A private directory on a tmpfs (/dev/shm), as /run/odoo is in the container."""
     if not Path("/dev/shm").is_dir():

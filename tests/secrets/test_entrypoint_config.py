@@ -64,25 +64,25 @@ def test_rotation_is_a_new_value_and_a_restart(store, base_config, tmpfs_dir):
     (["-u", "sale", "--stop-after-init"], ["-u", "sale", "--stop-after-init"]),
 ])
 def test_odoo_commands_run_the_exec_target_with_the_given_args(
-        store, base_config, tmpfs_dir, args, expected_tail):
-    store.put_defaults()
-    env = entrypoint_env(store, base_config, tmpfs_dir / "odoo.conf")
+        ssm_store, base_config, tmpfs_dir, args, expected_tail):
+    ssm_store.put_defaults()
+    env = entrypoint_env(ssm_store, base_config, tmpfs_dir / "odoo.conf")
     report = probe_report(run_entrypoint(args, env))
     assert report["argv"] == [str(EXEC_PROBE), *expected_tail]
 
 
-def test_another_command_runs_as_given_with_the_config(store, base_config, tmpfs_dir):
-    store.put_defaults()
-    env = entrypoint_env(store, base_config, tmpfs_dir / "odoo.conf")
+def test_another_command_runs_as_given_with_the_config(ssm_store, base_config, tmpfs_dir):
+    ssm_store.put_defaults()
+    env = entrypoint_env(ssm_store, base_config, tmpfs_dir / "odoo.conf")
     report = probe_report(run_entrypoint([sys.executable, str(EXEC_PROBE), "extra"], env))
     assert report["argv"] == [str(EXEC_PROBE), "extra"]
     assert report["options"]["db_password"] == DB_PASSWORD
 
 
-def test_shipped_exec_target_is_odoo_itself(store, base_config, tmpfs_dir):
+def test_shipped_exec_target_is_odoo_itself(ssm_store, base_config, tmpfs_dir):
     """Without the test override it execs /usr/bin/odoo (absent here), not /entrypoint.sh."""
-    store.put_defaults()
-    env = entrypoint_env(store, base_config, tmpfs_dir / "odoo.conf")
+    ssm_store.put_defaults()
+    env = entrypoint_env(ssm_store, base_config, tmpfs_dir / "odoo.conf")
     del env["ODOO_LADDER_EXEC"]
     if os.path.exists("/usr/bin/odoo"):
         missing("/usr/bin/odoo exists on this machine; this test needs it absent")

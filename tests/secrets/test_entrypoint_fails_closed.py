@@ -1,5 +1,6 @@
 """Every way of not getting a real secret stops the container: non-zero, one clear line, no Odoo."""
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -95,8 +96,7 @@ def moto_enforcing_iam():
 @pytest.mark.parametrize("kind", ["ssm", "secretsmanager"])
 def test_access_denied_by_moto_iam(moto_enforcing_iam, kind, base_config, tmpfs_dir):
     endpoint, key = moto_enforcing_iam
-    store = SecretStore.__new__(SecretStore)
-    store.kind, store.endpoint, store.path = kind, endpoint, "/odoo-ladder/denied"
+    store = SimpleNamespace(kind=kind, endpoint=endpoint, path="/odoo-ladder/denied")
     out = tmpfs_dir / "odoo.conf"
     env = entrypoint_env(store, base_config, out)
     env.update(AWS_ACCESS_KEY_ID=key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"])
@@ -104,9 +104,9 @@ def test_access_denied_by_moto_iam(moto_enforcing_iam, kind, base_config, tmpfs_
     assert_fails_closed(result, out, "access denied reading", "/odoo-ladder/denied/db_password")
 
 
-def test_no_credentials(store, base_config, tmpfs_dir):
+def test_no_credentials(ssm_store, base_config, tmpfs_dir):
     out = tmpfs_dir / "odoo.conf"
-    env = entrypoint_env(store, base_config, out)
+    env = entrypoint_env(ssm_store, base_config, out)
     del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
     result = run_entrypoint(["odoo"], env)
     assert_fails_closed(result, out, "no AWS credentials", "instance profile")
@@ -119,10 +119,10 @@ def test_no_credentials(store, base_config, tmpfs_dir):
     ("ODOO_LADDER_SECRET_PATH", "/odoo-ladder/", "must start with '/', not end with '/'"),
     ("AWS_REGION", None, "AWS_REGION is not set"),
 ])
-def test_incomplete_settings(store, base_config, tmpfs_dir, name, value, phrase):
-    store.put_defaults()
+def test_incomplete_settings(ssm_store, base_config, tmpfs_dir, name, value, phrase):
+    ssm_store.put_defaults()
     out = tmpfs_dir / "odoo.conf"
-    env = entrypoint_env(store, base_config, out)
+    env = entrypoint_env(ssm_store, base_config, out)
     if value is None:
         del env[name]
     else:
@@ -130,34 +130,34 @@ def test_incomplete_settings(store, base_config, tmpfs_dir, name, value, phrase)
     assert_fails_closed(run_entrypoint(["odoo"], env), out, phrase)
 
 
-def test_password_in_environment_is_refused(store, base_config, tmpfs_dir):
+def test_password_in_environment_is_refused(ssm_store, base_config, tmpfs_dir):
     """The official image's PASSWORD variable would be a secret in env: refuse to start."""
-    store.put_defaults()
+    ssm_store.put_defaults()
     out = tmpfs_dir / "odoo.conf"
-    env = {**entrypoint_env(store, base_config, out), "PASSWORD": "leaked"}
+    env = {**entrypoint_env(ssm_store, base_config, out), "PASSWORD": "leaked"}
     line = assert_fails_closed(run_entrypoint(["odoo"], env), out, "PASSWORD is set")
     assert "leaked" not in line
 
 
-def test_missing_base_config(store, tmp_path, tmpfs_dir):
-    store.put_defaults()
+def test_missing_base_config(ssm_store, tmp_path, tmpfs_dir):
+    ssm_store.put_defaults()
     out = tmpfs_dir / "odoo.conf"
-    env = entrypoint_env(store, tmp_path / "absent.conf", out)
+    env = entrypoint_env(ssm_store, tmp_path / "absent.conf", out)
     assert_fails_closed(run_entrypoint(["odoo"], env), out, "absent.conf does not exist")
 
 
-def test_base_config_holding_a_secret_is_refused(store, base_config, tmpfs_dir):
-    store.put_defaults()
+def test_base_config_holding_a_secret_is_refused(ssm_store, base_config, tmpfs_dir):
+    ssm_store.put_defaults()
     base_config.write_text(base_config.read_text() + "admin_passwd = on-disk\n")
     out = tmpfs_dir / "odoo.conf"
-    line = assert_fails_closed(run_entrypoint(["odoo"], entrypoint_env(store, base_config, out)),
+    line = assert_fails_closed(run_entrypoint(["odoo"], entrypoint_env(ssm_store, base_config, out)),
                                out, "sets admin_passwd", "remove it")
     assert "on-disk" not in line
 
 
-def test_output_outside_tmpfs_is_refused(store, base_config, disk_dir):
+def test_output_outside_tmpfs_is_refused(ssm_store, base_config, disk_dir):
     """If the compose file forgot the tmpfs, the config would land on the host's disk."""
-    store.put_defaults()
+    ssm_store.put_defaults()
     out = disk_dir / "odoo.conf"
-    result = run_entrypoint(["odoo"], entrypoint_env(store, base_config, out))
+    result = run_entrypoint(["odoo"], entrypoint_env(ssm_store, base_config, out))
     assert_fails_closed(result, out, "not tmpfs", "mount a tmpfs there")

@@ -30,10 +30,10 @@ def test_writes_only_the_db_password_read_only_for_postgres(store, base_config, 
     assert DB_PASSWORD not in result.stderr and ADMIN_PASSWD not in result.stderr
 
 
-def test_owner_from_option_or_environment(store, base_config, tmpfs_dir):
+def test_owner_from_option_or_environment(ssm_store, base_config, tmpfs_dir):
     require_root()
-    store.put_defaults()
-    env = entrypoint_env(store, base_config, tmpfs_dir / "unused.conf")
+    ssm_store.put_defaults()
+    env = entrypoint_env(ssm_store, base_config, tmpfs_dir / "unused.conf")
     result = run_entrypoint(["--write-secret-files", str(tmpfs_dir), "--owner", "70:70"], env)
     assert result.returncode == 0, result.stderr
     assert written(tmpfs_dir / "db_password")[2] == (70, 70)  # postgres:alpine
@@ -82,18 +82,18 @@ def test_fails_closed_without_a_usable_password(store, base_config, tmpfs_dir, s
     assert list(tmpfs_dir.iterdir()) == []
 
 
-def test_refuses_a_directory_on_disk(store, base_config, disk_dir):
-    store.put_defaults()
-    env = entrypoint_env(store, base_config, disk_dir / "unused.conf")
+def test_refuses_a_directory_on_disk(ssm_store, base_config, disk_dir):
+    ssm_store.put_defaults()
+    env = entrypoint_env(ssm_store, base_config, disk_dir / "unused.conf")
     result = run_entrypoint(["--write-secret-files", str(disk_dir), "--owner", "0:0"], env)
     assert result.returncode != 0
     assert "not tmpfs" in result.stderr
     assert list(disk_dir.iterdir()) == []
 
 
-def test_bad_owner_is_refused(store, base_config, tmpfs_dir):
-    store.put_defaults()
-    env = entrypoint_env(store, base_config, tmpfs_dir / "unused.conf")
+def test_bad_owner_is_refused(ssm_store, base_config, tmpfs_dir):
+    ssm_store.put_defaults()
+    env = entrypoint_env(ssm_store, base_config, tmpfs_dir / "unused.conf")
     result = run_entrypoint(["--write-secret-files", str(tmpfs_dir), "--owner", "postgres"], env)
     assert result.returncode != 0
     assert "is not UID:GID" in result.stderr
