@@ -9,17 +9,13 @@ from components.dns.dns import Dns, DnsArgs
 from components.host.host import Host, HostArgs
 from components.network.network import Network, NetworkArgs
 from components.proxy.from_config import site_url
+from components.secrets.secrets import Secrets, SecretsArgs
 from configs.load import LadderConfig
 
 
 def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     """Registers the stack's components and returns what the stack exports."""
-    credentials = Credentials("credentials", CredentialsArgs(cfg))
-    outputs: dict[str, pulumi.Input] = {
-        "step": cfg.settings.step,
-        "components": cfg.components.names(),
-        "admin_password": credentials.values["admin_password"],
-    }
+    outputs: dict[str, pulumi.Input] = {"step": cfg.settings.step, "components": cfg.components.names()}
     host = None
     if cfg.components.host:
         network = Network("network", NetworkArgs(cfg.stack))
@@ -31,5 +27,12 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
             outputs["dns_record"] = dns.record
     else:
         outputs["url"] = site_url(cfg) or "http://localhost:8069"
+    key_arn = None
+    if cfg.components.secrets:
+        secrets = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets))
+        key_arn = secrets.key_arn
+    credentials = Credentials("credentials", CredentialsArgs(
+        cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
+    outputs["admin_password"] = credentials.values["admin_password"]
     App("app", AppArgs(cfg, credentials, host))
     return outputs

@@ -26,7 +26,8 @@ PRESETS: dict[int, dict] = {
 }
 
 # Components (and kinds) that this release implements; anything else is refused, never ignored.
-BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:nginx"}
+BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:nginx", "secrets:ssm",
+         "secrets:secretsmanager"}
 
 LOCAL_MAX_STEP = 2
 
@@ -108,6 +109,9 @@ def resolve(settings: StackSettings) -> Components:
     if settings.odoo.workers == 0 and components.proxy:
         problems.append("odoo-ladder:odoo.workers: behind a proxy Odoo needs workers >= 2 so the websocket bus "
                         "runs on 8072; remove the setting or raise it")
+    if components.secrets and settings.odoo.image and not settings.odoo.image.startswith("odoo:"):
+        problems.append("odoo-ladder:odoo.image: from step 3 the image is built on the official one; pin it as "
+                        "odoo:<tag> (e.g. odoo:18.0-20250101), or remove the setting")
     if settings.odoo.workers == 1:
         problems.append("odoo-ladder:odoo.workers: 1 worker leaves no room for the bus and long requests; "
                         "use 0 (threaded, step 0 only) or 2 or more")

@@ -18,7 +18,7 @@ from configs.errors import NAMESPACE, ConfigError, from_validation
 from configs.gates import Components, resolve
 from configs.models import StackSettings
 
-SECRET_KEYS = ("db_password", "admin_password", "master_password", "postgres_password")
+SECRET_KEYS = ("db_password", "admin_passwd", "admin_password")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 

@@ -31,6 +31,8 @@ Environment:
   ODOO_LADDER_CONFIG_OUT     default /run/odoo/odoo.conf (its directory must be a tmpfs)
   ODOO_LADDER_EXEC           program run for `odoo` / `-...` commands, default /usr/bin/odoo
   ODOO_LADDER_SECRET_FILE_OWNER  owner of --write-secret-files output, default 999:999
+  ODOO_LADDER_SECRET_FILES   more keys to read and write as files (0400) beside the config, for a
+                             one-shot command (the initialiser reads admin_password this way)
 """
 import argparse
 import configparser
@@ -291,8 +293,12 @@ def run_odoo(args: list) -> None:
     out = os.environ.get("ODOO_LADDER_CONFIG_OUT") or DEFAULT_CONFIG_OUT
     # Read the base before the store: a broken mount is cheaper to report than a network call.
     render_config(base, {})
-    secrets = read_secrets(SECRET_KEYS)
-    write_private_file(out, render_config(base, secrets), 0o600)
+    # Extra secrets a one-shot command needs as files beside the config (the initialiser: admin_password).
+    extra = [key for key in os.environ.get("ODOO_LADDER_SECRET_FILES", "").split(",") if key]
+    secrets = read_secrets((*SECRET_KEYS, *extra))
+    write_private_file(out, render_config(base, {key: secrets[key] for key in SECRET_KEYS}), 0o600)
+    for key in extra:
+        write_private_file(os.path.join(os.path.dirname(out), key), secrets[key], 0o400)
     print(f"{PROG}: wrote {out} ({', '.join(SECRET_KEYS)} from"
           f" {os.environ['ODOO_LADDER_SECRET_STORE']})", file=sys.stderr, flush=True)
     argv = odoo_argv(args)

@@ -75,6 +75,9 @@ class Mocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         state = dict(args.inputs)
         state.setdefault("arn", f"arn:aws:mock:{self.region}:{ACCOUNT}:{args.name}")
+        if args.typ == "aws:kms/key:Key":
+            state["arn"] = f"arn:aws:kms:{self.region}:{ACCOUNT}:key/{args.name}"
+            state["keyId"] = args.name
         if args.typ == "aws:ec2/eip:Eip":
             state["publicIp"] = "198.51.100.10"
         if args.typ == "aws:ssm/document:Document":

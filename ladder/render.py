@@ -24,7 +24,8 @@ def render_artifacts(cfg: LadderConfig) -> dict[str, str]:
         apply = render_apply_script(cfg.stack, render_bundle(cfg), service, HOST_PROJECT_DIR, on_host=True)
         files["host/user-data.yaml"] = render_user_data(VOLUME_PLACEHOLDER)
         files["host/apply.sh"] = apply
-        files["host/ssm-document.json"] = render_document(apply, cfg.region, parameter_path(cfg.stack))
+        files["host/ssm-document.json"] = render_document(apply, cfg.region, parameter_path(cfg.stack),
+                                                             fetch_secrets=service.secret_store is None)
     else:
         files["local/apply.sh"] = render_apply_script(cfg.stack, render_bundle(cfg), service,
                                                       LOCAL_DIR.format(stack=cfg.stack), on_host=False)

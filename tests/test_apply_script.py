@@ -23,9 +23,9 @@ if [[ " $* " == *" exec "* ]]; then { echo 'STDIN:'; cat; } >> "$DOCKER_LOG"; fi
 SECRETS = {
     "ODOO_LADDER_DB_PASSWORD": "dbSecret1111",
     "ODOO_LADDER_ADMIN_PASSWORD": "adminSecret2222",
-    "ODOO_LADDER_MASTER_PASSWORD": "masterSecret3333",
-    "ODOO_LADDER_POSTGRES_PASSWORD": "pgSecret4444",
+    "ODOO_LADDER_ADMIN_PASSWD": "masterSecret3333",
 }
+ROLE_SQL = "\\set pw `cat /run/secrets/db_password`\nALTER ROLE odoo PASSWORD :'pw';"
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_apply_writes_the_project_and_brings_it_up(applier):
     conf = (project / "odoo.conf").read_text()
     assert conf.startswith(render_bundle(cfg)["odoo.conf.base"])
     assert "db_password = dbSecret1111\nadmin_passwd = masterSecret3333\n" in conf
-    assert (project / "secrets" / "postgres_password").read_text() == "pgSecret4444"
+    assert (project / "secrets" / "db_password").read_text() == "dbSecret1111"
     assert (project / "secrets" / "admin_password").read_text() == "adminSecret2222"
     calls = [line for line in log.read_text().splitlines() if line.startswith("ARGV:")]
     assert calls == ["ARGV: compose -p odoo-test up -d --wait db",
@@ -64,13 +64,12 @@ def test_apply_writes_the_project_and_brings_it_up(applier):
                      "ARGV: compose -p odoo-test up -d --remove-orphans"]
 
 
-def test_no_secret_is_in_any_command_line_and_the_role_gets_the_password(applier):
+def test_no_secret_is_in_any_command_or_its_input_and_the_role_reads_the_mounted_file(applier):
     _, _, log, apply = applier
     assert apply().returncode == 0
     text = log.read_text()
-    argv = "\n".join(line for line in text.splitlines() if line.startswith("ARGV:"))
-    assert not any(value in argv for value in SECRETS.values())
-    assert "\\set pw 'dbSecret1111'\nALTER ROLE odoo PASSWORD :'pw';" in text
+    assert not any(value in text for value in SECRETS.values())
+    assert ROLE_SQL in text
 
 
 def test_rotation_is_changing_the_secret_and_applying_again(applier):
@@ -78,7 +77,8 @@ def test_rotation_is_changing_the_secret_and_applying_again(applier):
     assert apply().returncode == 0
     assert apply(ODOO_LADDER_DB_PASSWORD="rotatedSecret9999").returncode == 0
     assert "db_password = rotatedSecret9999" in (project / "odoo.conf").read_text()
-    assert "\\set pw 'rotatedSecret9999'" in log.read_text()
+    assert (project / "secrets" / "db_password").read_text() == "rotatedSecret9999"
+    assert log.read_text().count(ROLE_SQL) == 2
 
 
 @pytest.mark.parametrize("bad", ["", "has'quote", 'has"quote', "back\\slash", "new\nline", " edge"])
@@ -104,3 +104,35 @@ def test_the_host_variant_refuses_to_write_data_to_the_root_disk(tmp_path):
     assert result.returncode == 1
     assert "is not mounted; refusing to write data to the root disk" in result.stderr
     assert not (tmp_path / "log").exists()
+
+
+def test_from_step3_the_host_gets_no_secret_and_the_db_password_only_visits_tmpfs(tmp_path):
+    from tests.stacks import aws
+    cfg = from_mapping("prod", aws(3))
+    secrets_dir = tmp_path / "run"
+    script = tmp_path / "apply.sh"
+    script.write_text(render_apply_script("prod", render_bundle(cfg), odoo_service(cfg), str(tmp_path / "p"),
+                                          on_host=False).replace("/run/odoo-ladder/odoo-prod", str(secrets_dir))
+                      .replace("/etc/tmpfiles.d/odoo-ladder.conf", str(tmp_path / "tmpfiles.conf")))
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "secrets").mkdir()
+    (tmp_path / "p" / "odoo.conf").write_text("db_password = left-by-step-2\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    # The stand-in writer leaves a file where the real secrets-writer container would.
+    (bin_dir / "docker").write_text(STAND_IN_DOCKER + f'[[ " $* " == *" run --rm secrets-writer "* ]] && '
+                                    f'echo fromStore > {secrets_dir}/db_password\nexit 0\n')
+    (bin_dir / "docker").chmod(0o755)
+    log = tmp_path / "log"
+    result = subprocess.run(["bash", str(script)], capture_output=True, text=True,
+                            env={"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(log)})
+    assert result.returncode == 0, result.stderr
+    calls = [line for line in log.read_text().splitlines() if line.startswith("ARGV:")]
+    assert calls == ["ARGV: compose -p odoo-prod build",
+                     "ARGV: compose -p odoo-prod up -d --wait db",
+                     "ARGV: compose -p odoo-prod run --rm secrets-writer",
+                     "ARGV: compose -p odoo-prod exec -T db psql -q -v ON_ERROR_STOP=1 -U postgres -d postgres",
+                     "ARGV: compose -p odoo-prod up -d --remove-orphans"]
+    assert not (secrets_dir / "db_password").exists(), "the DB password must not outlive the ALTER ROLE"
+    assert not (tmp_path / "p" / "odoo.conf").exists() and not (tmp_path / "p" / "secrets").exists()
+    assert (tmp_path / "p" / "image" / "Dockerfile").is_file()

@@ -77,7 +77,7 @@ def test_user_data_prepares_the_data_volume_and_holds_no_secret():
     assert command[:2] == ["/usr/local/sbin/prepare-data-volume", "/srv/odoo-data"]
     # the NVMe name is the volume id without its dash (the mock id is host-data-id)
     assert command[2] == "/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_hostdataid"
-    for password in ("generated-credentials-db_password", "generated-credentials-master_password"):
+    for password in ("generated-credentials-db_password", "generated-credentials-admin_passwd"):
         assert password not in user_data
 
 
@@ -85,7 +85,7 @@ def test_passwords_are_generated_and_kept_as_securestring_parameters():
     run = run_stack(aws(), stack="prod")
     parameters = {p.inputs["name"]: p for p in run.of_type("aws:ssm/parameter:Parameter")}
     assert set(parameters) == {f"/odoo-ladder/prod/{k}" for k in
-                               ("db_password", "admin_password", "master_password", "postgres_password")}
+                               ("db_password", "admin_password", "admin_passwd")}
     for parameter in parameters.values():
         assert parameter.inputs["type"] == "SecureString"
         assert "value" in parameter.secret_paths
@@ -95,10 +95,11 @@ def test_passwords_are_generated_and_kept_as_securestring_parameters():
 def test_the_host_reads_only_its_own_stack_parameters():
     run = run_stack(aws(), stack="prod")
     policy = json.loads(run.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
-    actions = {a for s in policy["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
-    assert not any(a.startswith("ssm:Put") or a.startswith("ssm:Delete") for a in actions)
-    ssm = [s for s in policy["Statement"] if "ssm:GetParameter" in s["Action"]][0]
-    assert ssm["Resource"] == "arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod/*"
+    actions = {a for s in policy["Statement"] for a in s["Action"]}
+    assert actions == {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"}
+    resources = {r for s in policy["Statement"] for r in s["Resource"]}
+    assert resources == {"arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod",
+                         "arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod/*"}
 
 
 def test_the_ssm_document_carries_the_project_but_no_secret():

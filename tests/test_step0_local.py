@@ -21,7 +21,7 @@ def test_destroy_stops_the_project_and_keeps_the_volumes():
 
 def test_secrets_reach_the_command_only_as_secret_environment():
     command = run_stack(local()).one("command:local:Command")
-    for env in ("ODOO_LADDER_DB_PASSWORD", "ODOO_LADDER_ADMIN_PASSWORD", "ODOO_LADDER_MASTER_PASSWORD"):
+    for env in ("ODOO_LADDER_DB_PASSWORD", "ODOO_LADDER_ADMIN_PASSWORD", "ODOO_LADDER_ADMIN_PASSWD"):
         assert f"environment.{env}" in command.secret_paths
     assert "generated-credentials" not in command.inputs["create"]
 

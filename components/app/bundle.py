@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from components.app.compose import render_compose
+from components.app.compose import project_name, render_compose
 from components.app.odoo_conf import render_odoo_conf
 from components.app.service import odoo_service
 from components.proxy.from_config import proxy_bundle
 from configs.load import LadderConfig
 
 SCRIPTS = Path(__file__).parent / "scripts"
+# The Odoo image with the secrets entrypoint (Step 3 on), built on the host from these files.
+IMAGE_DIR = Path(__file__).resolve().parent.parent.parent / "image"
+IMAGE_FILES = ("Dockerfile", "odoo_ladder_entrypoint.py")
 
 
 def render_bundle(cfg: LadderConfig) -> dict[str, str]:
@@ -17,11 +20,13 @@ def render_bundle(cfg: LadderConfig) -> dict[str, str]:
     service = odoo_service(cfg)
     proxy = proxy_bundle(cfg)
     files = {
-        "docker-compose.yml": render_compose(service, cfg.settings.target, proxy),
+        "docker-compose.yml": render_compose(service, cfg.settings.target, proxy, project_name(cfg.stack)),
         "odoo.conf.base": render_odoo_conf(service),
         "init-db.sh": (SCRIPTS / "init-db.sh").read_text(),
         "db-init/10-odoo-role.sh": (SCRIPTS / "db-init" / "10-odoo-role.sh").read_text(),
     }
     if proxy is not None:
         files.update(proxy.files)
+    if service.secret_store:
+        files.update({f"image/{name}": (IMAGE_DIR / name).read_text() for name in IMAGE_FILES})
     return files

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from configs.load import LadderConfig
 
@@ -29,6 +30,10 @@ class OdooService:
     version: str
     uid: int
     gid: int
+    # Step 3 on: the image reads its secrets at start from this store, under this path.
+    secret_store: Optional[str] = None
+    secret_path: str = ""
+    region: str = ""
     healthcheck: tuple[str, ...] = ("CMD", "curl", "-fsS", f"http://localhost:{HTTP_PORT}/web/health")
 
     @property
@@ -42,8 +47,11 @@ def odoo_service(cfg: LadderConfig) -> OdooService:
     behind_proxy = cfg.components.proxy is not None
     workers = odoo.workers if odoo.workers is not None else (2 if behind_proxy else 0)
     uid, gid = ODOO_UID_GID[odoo.version]
+    base_image = odoo.image or f"odoo:{odoo.version}"
+    store = cfg.components.secrets
     return OdooService(
-        image=odoo.image or f"odoo:{odoo.version}",
+        # From Step 3 the image is ours, built on the host from image/ on top of the official one.
+        image=f"odoo-ladder/odoo:{base_image.split(':', 1)[1]}" if store else base_image,
         workers=workers,
         max_cron_threads=1,
         proxy_mode=behind_proxy,
@@ -52,4 +60,12 @@ def odoo_service(cfg: LadderConfig) -> OdooService:
         version=odoo.version,
         uid=uid,
         gid=gid,
+        secret_store=store,
+        secret_path=f"/odoo-ladder/{cfg.stack}" if store else "",
+        region=cfg.region if store else "",
     )
+
+
+def base_image_tag(service: OdooService) -> str:
+    """The official image's tag our image is built on (odoo-ladder/odoo:18.0 -> 18.0)."""
+    return service.image.split(":", 1)[1]

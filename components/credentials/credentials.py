@@ -1,15 +1,20 @@
-"""The stack's passwords: given as Pulumi secrets or generated, and on AWS kept in SSM Parameter Store.
+"""The stack's passwords: given as Pulumi secrets or generated, and on AWS kept in a secret store.
 
-They stay Outputs marked secret from start to end; nothing here ever holds a plain value.
+They stay Outputs marked secret from start to end; nothing here ever holds a plain value. On AWS
+they live under /odoo-ladder/<stack>/ as SSM SecureString parameters (the AWS-managed key until
+Step 3, the stack's own key from then on) or as Secrets Manager secrets, and the host's role may
+read that path and nothing else.
 """
 from __future__ import annotations
 
+import json
 from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.secrets.policy import read_policy
 from configs.load import SECRET_KEYS, LadderConfig
 
 
@@ -18,32 +23,53 @@ def parameter_path(stack: str) -> str:
 
 
 class CredentialsArgs:
-    def __init__(self, cfg: LadderConfig):
+    def __init__(self, cfg: LadderConfig, reader_role: Optional[pulumi.Input[str]] = None,
+                 kms_key_arn: Optional[pulumi.Output[str]] = None):
         self.cfg = cfg
+        self.reader_role = reader_role
+        self.kms_key_arn = kms_key_arn
 
 
 class Credentials(pulumi.ComponentResource):
     values: dict[str, pulumi.Output[str]]
-    parameter_names: dict[str, pulumi.Output[str]]
+    names: dict[str, str]
 
     def __init__(self, name: str, args: CredentialsArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("odoo-ladder:credentials:Credentials", name, None, opts)
         cfg = args.cfg
         child = pulumi.ResourceOptions(parent=self)
         config = pulumi.Config()
+        store = cfg.components.secrets or "ssm"
+        path = parameter_path(cfg.stack)
         self.values = {}
-        self.parameter_names = {}
+        self.names = {}
+        stored: list[pulumi.Resource] = []
         for key in SECRET_KEYS:
             if key in cfg.given_secrets:
                 value = config.require_secret(key)
             else:
-                # Letters and digits only: the value goes into odoo.conf and SQL without quoting.
+                # Letters and digits only: the value goes into odoo.conf without quoting.
                 value = random.RandomPassword(f"{name}-{key}", length=32, special=False, opts=child).result
             self.values[key] = pulumi.Output.secret(value)
-            if cfg.settings.target == "aws":
-                parameter = aws.ssm.Parameter(
-                    f"{name}-{key}", name=f"{parameter_path(cfg.stack)}/{key}", type="SecureString",
-                    value=self.values[key], description=f"odoo-ladder {cfg.stack}: {key}",
+            if cfg.settings.target != "aws":
+                continue
+            self.names[key] = f"{path}/{key}"
+            if store == "ssm":
+                stored.append(aws.ssm.Parameter(
+                    f"{name}-{key}", name=f"{path}/{key}", type="SecureString", value=self.values[key],
+                    key_id=args.kms_key_arn, description=f"odoo-ladder {cfg.stack}: {key}",
+                    tags={"odoo-ladder:stack": cfg.stack}, opts=child))
+            else:
+                secret = aws.secretsmanager.Secret(
+                    f"{name}-{key}", name=f"{path}/{key}", kms_key_id=args.kms_key_arn,
+                    description=f"odoo-ladder {cfg.stack}: {key}", recovery_window_in_days=7,
                     tags={"odoo-ladder:stack": cfg.stack}, opts=child)
-                self.parameter_names[key] = parameter.name
-        self.register_outputs({"parameter_names": self.parameter_names})
+                stored.append(aws.secretsmanager.SecretVersion(
+                    f"{name}-{key}", secret_id=secret.id, secret_string=self.values[key], opts=child))
+        if args.reader_role is not None:
+            account = aws.get_caller_identity().account_id
+            key_arn = args.kms_key_arn if args.kms_key_arn is not None else pulumi.Output.from_input(None)
+            policy = key_arn.apply(lambda arn: json.dumps(read_policy(store, "aws", cfg.region, account, path, arn)))
+            self.read_policy = aws.iam.RolePolicy(f"{name}-read", role=args.reader_role, policy=policy,
+                                                  opts=pulumi.ResourceOptions(parent=self, depends_on=stored))
+        self.register_outputs({"names": self.names})

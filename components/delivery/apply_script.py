@@ -1,25 +1,24 @@
 """The script that applies a compose project on a Docker host: the same text locally and through SSM.
 
-It writes the rendered files, writes the stack's secrets from its environment (they are never part
-of the script, so the script can be shown, stored and diffed), and brings the project up without
-touching the data volumes. Rolling out a change is running it again.
+It writes the rendered files and brings the project up without touching the data volumes; rolling
+out a change is running it again. Secrets are never part of the script, so it can be shown, stored
+and diffed. Steps 0-2 take them from the script's environment into files of the private project
+folder; from Step 3 the containers read them from AWS themselves and the host's disk holds none.
 """
 from __future__ import annotations
 
 import base64
-import re
 
 import yaml
 
-from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR
+from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, host_secrets_dir, project_name
 from components.app.service import OdooService
 
 # Environment variable -> secret file; the delivery fills the environment, never the script.
 SECRET_ENV = {
     "ODOO_LADDER_DB_PASSWORD": "db_password",
     "ODOO_LADDER_ADMIN_PASSWORD": "admin_password",
-    "ODOO_LADDER_MASTER_PASSWORD": "master_password",
-    "ODOO_LADDER_POSTGRES_PASSWORD": "postgres_password",
+    "ODOO_LADDER_ADMIN_PASSWD": "admin_passwd",
 }
 
 
@@ -36,11 +35,6 @@ CHECK_SECRET = r"""check_secret() {
         exit 1
     fi
 }"""
-
-
-def project_name(stack: str) -> str:
-    """Compose project names allow lower-case letters, digits, dashes and underscores."""
-    return "odoo-" + re.sub(r"[^a-z0-9_-]", "-", stack.lower())
 
 
 def _write(path: str, content: str) -> str:
@@ -68,21 +62,58 @@ def _volume_names(files: dict[str, str]) -> list[str]:
     return list(yaml.safe_load(files["docker-compose.yml"]).get("volumes", {}))
 
 
+def _check_secrets() -> str:
+    return CHECK_SECRET + "\n" + "".join(f"check_secret {env}\n" for env in SECRET_ENV)
+
+
+def _write_secrets() -> str:
+    """Steps 0-2: the secrets become files of the private project folder, and odoo.conf is completed."""
+    writes = "".join(f'printf \'%s\' "${env}" > secrets/{file}\n' for env, file in SECRET_ENV.items())
+    return f"""mkdir -p secrets
+{writes}{{ cat odoo.conf.base
+  printf 'db_password = %s\\nadmin_passwd = %s\\n' "$ODOO_LADDER_DB_PASSWORD" "$ODOO_LADDER_ADMIN_PASSWD"
+}} > odoo.conf.new
+mv odoo.conf.new odoo.conf
+"""
+
+
+# From Step 3 the containers read the secrets; what steps 0-2 left on the disk goes.
+REMOVE_SECRET_FILES = "rm -rf secrets odoo.conf\n"
+
+
+def _host_secrets_dir(secrets_dir: str) -> str:
+    """Step 3: the DB password visits the host only in /run (tmpfs), and a boot recreates the folder."""
+    return (f"install -d -m 0700 {secrets_dir}\n"
+            f"echo 'd {secrets_dir} 0700 root root -' > /etc/tmpfiles.d/odoo-ladder.conf\n")
+
+
+# Keeps Odoo's role in step with the secret, so rotating the password is: change it, apply again.
+# psql reads the password from the file mounted in the db container: it is in no command line.
+SET_ROLE_PASSWORD = r"""compose exec -T db psql -q -v ON_ERROR_STOP=1 -U postgres -d postgres >/dev/null <<'SQL'
+\set pw `cat /run/secrets/db_password`
+ALTER ROLE odoo PASSWORD :'pw';
+SQL
+"""
+
+
 def render_apply_script(stack: str, files: dict[str, str], service: OdooService, project_dir: str,
                         on_host: bool) -> str:
     name = project_name(stack)
-    secret_checks = "".join(f"check_secret {env}\n" for env in SECRET_ENV)
-    secret_writes = "".join(f'printf \'%s\' "${env}" > secrets/{file}\n' for env, file in SECRET_ENV.items())
+    in_containers = service.secret_store is not None
+    secrets_dir = host_secrets_dir(name)
+    if in_containers:
+        role_password = (f"trap 'rm -f {secrets_dir}/db_password' EXIT\n"
+                         f"compose run --rm secrets-writer >/dev/null\n{SET_ROLE_PASSWORD}")
+    else:
+        role_password = SET_ROLE_PASSWORD
     return f"""#!/bin/bash
 # Applies the odoo-ladder compose project of stack {stack}. Generated: edit the stack, not this file.
 set -euo pipefail
 umask 022
 
-{CHECK_SECRET}
-{secret_checks}
 dir="{project_dir}"
-mkdir -p "$dir"
-# The project directory is private: the secret files in it are readable only through the containers.
+{'' if in_containers else _check_secrets()}mkdir -p "$dir"
+# The project directory is private: only root (and the containers it mounts files into) reads it.
 chmod 0700 "$dir"
 cd "$dir"
 
@@ -94,22 +125,12 @@ write_file() {{
 }}
 
 {''.join(_write(path, content) for path, content in sorted(files.items()))}
-mkdir -p secrets
-{secret_writes}{{ cat odoo.conf.base
-  printf 'db_password = %s\\nadmin_passwd = %s\\n' "$ODOO_LADDER_DB_PASSWORD" "$ODOO_LADDER_MASTER_PASSWORD"
-}} > odoo.conf.new
-mv odoo.conf.new odoo.conf
-
-{_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}
+{REMOVE_SECRET_FILES if in_containers else _write_secrets()}
+{_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}{_host_secrets_dir(secrets_dir) if in_containers else ''}
 compose() {{ docker compose -p {name} "$@"; }}
+{'compose build' if in_containers else ''}
 compose up -d --wait db
-# Keep Odoo's role in step with the secret, so rotating the password is: change it, apply again.
-# (through stdin, so the password is in no process's arguments)
-compose exec -T db psql -q -v ON_ERROR_STOP=1 -U postgres -d postgres >/dev/null <<SQL
-\\\\set pw '$ODOO_LADDER_DB_PASSWORD'
-ALTER ROLE odoo PASSWORD :'pw';
-SQL
-compose up -d --remove-orphans
+{role_password}compose up -d --remove-orphans
 echo "odoo-ladder: project {name} applied in $dir"
 """
 

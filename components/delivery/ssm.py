@@ -31,11 +31,13 @@ def render_fetch_secrets(region: str, path: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_document(apply_script: str, region: str, path: str) -> str:
+def render_document(apply_script: str, region: str, path: str, fetch_secrets: bool) -> str:
+    """fetch_secrets: steps 0-2 hand the secrets to the apply script; from Step 3 the containers read them."""
     body = apply_script.split("\n", 1)[1]  # the fetch prelude goes after the shebang
     script = ("#!/bin/bash\nset -euo pipefail\n"
               "# Docker and the data volume come from cloud-init; wait until it is done.\n"
-              "cloud-init status --wait >/dev/null || true\n" + render_fetch_secrets(region, path) + body)
+              "cloud-init status --wait >/dev/null || true\n"
+              + (render_fetch_secrets(region, path) if fetch_secrets else "") + body)
     # runShellScript runs its lines with /bin/sh; the script is bash, so it is written out and run by bash.
     run = [f"cat > {SCRIPT_PATH} <<'ODOO_LADDER_SCRIPT'", *script.splitlines(), "ODOO_LADDER_SCRIPT",
            f"exec /bin/bash {SCRIPT_PATH}"]
@@ -67,7 +69,8 @@ class SsmDelivery(pulumi.ComponentResource):
         apply = render_apply_script(args.stack, args.files, args.service, HOST_PROJECT_DIR, on_host=True)
         document = aws.ssm.Document(
             f"{name}-document", document_type="Command", document_format="JSON",
-            content=render_document(apply, args.region, args.parameter_path),
+            content=render_document(apply, args.region, args.parameter_path,
+                                    fetch_secrets=args.service.secret_store is None),
             tags={"odoo-ladder:stack": args.stack}, opts=pulumi.ResourceOptions(parent=self))
         # A new document version updates the association, which runs it again; Pulumi waits for success.
         aws.ssm.Association(

@@ -115,3 +115,25 @@ def test_works_with_the_distribution_boto3(store, base_config, tmpfs_dir):
     report = probe_report(run_entrypoint(["odoo"], env, python=python))
     assert report["options"]["db_password"] == DB_PASSWORD
     assert report["options"]["admin_passwd"] == ADMIN_PASSWD
+
+
+def test_extra_secret_files_are_written_beside_the_config(store, base_config, tmpfs_dir):
+    store.put_defaults()
+    store.put("admin_password", "login-Pass-For-Admin-5")
+    env = {**entrypoint_env(store, base_config, tmpfs_dir / "odoo.conf"), "ODOO_LADDER_SECRET_FILES": "admin_password"}
+    result = run_entrypoint([], env)
+    report = probe_report(result)
+    written = tmpfs_dir / "admin_password"
+    assert written.read_text() == "login-Pass-For-Admin-5"
+    assert oct(written.stat().st_mode & 0o777) == oct(0o400)
+    assert "admin_password" not in report["options"]
+    assert_no_secret_outside_file(report, result.stderr, "login-Pass-For-Admin-5")
+
+
+def test_a_missing_extra_secret_fails_closed(store, base_config, tmpfs_dir):
+    store.put_defaults()
+    env = {**entrypoint_env(store, base_config, tmpfs_dir / "odoo.conf"), "ODOO_LADDER_SECRET_FILES": "admin_password"}
+    result = run_entrypoint([], env)
+    assert result.returncode != 0
+    assert "admin_password" in result.stderr
+    assert not (tmpfs_dir / "odoo.conf").exists()

@@ -1,0 +1,130 @@
+"""Step 3 under mocks: secrets in SSM or Secrets Manager under the stack's KMS key, read by the image.
+
+The canary test gives the stack known secret values and looks for them everywhere they must not be.
+"""
+import base64
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from configs.load import from_mapping
+from ladder.mocked import run_stack, stack_config
+from ladder.render import write_artifacts
+from tests.stacks import EXAMPLES, aws
+
+CANARIES = {"db_password": "CanaryDb0000111", "admin_passwd": "CanaryMaster222", "admin_password": "CanaryLogin3333"}
+
+
+def with_canaries(config: dict) -> dict:
+    return {**config, **{f"odoo-ladder:{key}": value for key, value in CANARIES.items()}}
+
+
+def leaks(value, path: str, secret_paths: set[str]) -> list[str]:
+    """Paths where a canary value shows in a plain (not secret) input."""
+    if path in secret_paths:
+        return []
+    if isinstance(value, dict):
+        return [hit for k, v in value.items() for hit in leaks(v, f"{path}.{k}" if path else k, secret_paths)]
+    if isinstance(value, list):
+        return [hit for i, v in enumerate(value) for hit in leaks(v, f"{path}[{i}]", secret_paths)]
+    return [path] if isinstance(value, str) and any(c in value for c in CANARIES.values()) else []
+
+
+def compose_of(run) -> dict:
+    script = "\n".join(json.loads(run.one("aws:ssm/document:Document").inputs["content"])
+                       ["mainSteps"][0]["inputs"]["runCommand"])
+    block = re.search(r"write_file docker-compose.yml 0644 <<'ODOO_LADDER_EOF'\n(.*?)ODOO_LADDER_EOF", script, re.S)
+    return yaml.safe_load(base64.b64decode(block.group(1)))
+
+
+@pytest.mark.parametrize("stack", ["dev", *[str(p) for p in EXAMPLES]], ids=lambda s: Path(s).stem)
+def test_canary_secrets_appear_only_as_secrets(stack, tmp_path):
+    config = with_canaries(stack_config(stack))
+    run = run_stack(config, stack="canary")
+    found = [f"{r.type} {r.name}: {hit}" for r in run.resources for hit in leaks(r.inputs, "", r.secret_paths)]
+    assert found == []
+    for name, value in run.outputs.items():
+        if name not in run.secret_outputs:
+            assert not any(c in json.dumps(value) for c in CANARIES.values()), name
+    write_artifacts(from_mapping("canary", config), tmp_path)
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert not any(c in path.read_text() for c in CANARIES.values()), path
+    if "aws:ec2/instance:Instance" in run.types():
+        user_data = run.one("aws:ec2/instance:Instance").inputs["userData"]
+        assert not any(c in user_data for c in CANARIES.values())
+
+
+def test_ssm_store_uses_securestring_under_the_stack_key():
+    run = run_stack(aws(3), stack="prod")
+    key = run.one("aws:kms/key:Key").inputs
+    assert key["enableKeyRotation"] is True
+    for parameter in run.of_type("aws:ssm/parameter:Parameter"):
+        assert parameter.inputs["type"] == "SecureString"
+        assert parameter.inputs["keyId"] == "arn:aws:kms:eu-south-1:123456789012:key/secrets-key"
+        assert parameter.inputs["name"].startswith("/odoo-ladder/prod/")
+    assert {p.inputs["name"] for p in run.of_type("aws:ssm/parameter:Parameter")} == {
+        "/odoo-ladder/prod/db_password", "/odoo-ladder/prod/admin_passwd", "/odoo-ladder/prod/admin_password"}
+
+
+def test_the_role_reads_only_the_stack_path_and_decrypts_only_through_the_store():
+    run = run_stack(aws(3), stack="prod")
+    policy = json.loads(run.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
+    actions = {a for s in policy["Statement"] for a in s["Action"]}
+    assert actions == {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt"}
+    resources = {r for s in policy["Statement"] for r in s["Resource"]}
+    assert "*" not in resources and all("/odoo-ladder/prod" in r or ":key/" in r for r in resources)
+    kms = [s for s in policy["Statement"] if s["Action"] == ["kms:Decrypt"]][0]
+    assert kms["Condition"] == {"StringEquals": {"kms:ViaService": "ssm.eu-south-1.amazonaws.com"}}
+
+
+def test_secretsmanager_store_keeps_secrets_there_and_no_parameters():
+    run = run_stack(aws(3, secrets={"store": "secretsmanager"}), stack="prod")
+    assert not run.of_type("aws:ssm/parameter:Parameter")
+    secrets = run.of_type("aws:secretsmanager/secret:Secret")
+    assert {s.inputs["name"] for s in secrets} == {f"/odoo-ladder/prod/{k}" for k in CANARIES}
+    assert all(s.inputs["kmsKeyId"].endswith(":key/secrets-key") for s in secrets)
+    versions = run.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+    assert versions and all("secretString" in v.secret_paths for v in versions)
+    policy = json.loads(run.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
+    assert {a for s in policy["Statement"] for a in s["Action"]} == {"secretsmanager:GetSecretValue", "kms:Decrypt"}
+
+
+def test_the_project_builds_the_secrets_image_and_keeps_config_on_tmpfs():
+    compose = compose_of(run_stack(aws(3), stack="prod"))
+    odoo = compose["services"]["odoo"]
+    assert odoo["image"] == "odoo-ladder/odoo:18.0"
+    assert odoo["build"] == {"context": "./image", "args": {"ODOO_VERSION": "18.0"}}
+    assert odoo["tmpfs"] == ["/run/odoo:mode=0700,uid=100,gid=101"]
+    assert odoo["environment"]["ODOO_LADDER_SECRET_PATH"] == "/odoo-ladder/prod"
+    assert "./odoo.conf.base:/etc/odoo-ladder/odoo.conf:ro" in odoo["volumes"]
+    assert not any("secrets" in v.split(":")[0] for v in odoo["volumes"])
+    assert compose["services"]["db"]["volumes"][-1] == "/run/odoo-ladder/odoo-prod:/run/secrets:ro"
+    assert compose["services"]["secrets-writer"]["profiles"] == ["delivery"]
+
+
+def test_the_ssm_document_no_longer_reads_the_secrets_on_the_host():
+    run = run_stack(aws(3), stack="prod")
+    content = run.one("aws:ssm/document:Document").inputs["content"]
+    assert "get_parameter" not in content and "ODOO_LADDER_DB_PASSWORD" not in content
+
+
+def test_moving_from_step2_to_step3_keeps_the_parameters_and_only_changes_their_key():
+    before = {p.name: p for p in run_stack(aws(2), stack="prod").of_type("aws:ssm/parameter:Parameter")}
+    after = {p.name: p for p in run_stack(aws(3, proxy={"kind": "nginx"}), stack="prod")
+             .of_type("aws:ssm/parameter:Parameter")}
+    assert set(before) == set(after)
+    assert all("keyId" not in p.inputs for p in before.values())
+    assert all(p.inputs["keyId"].endswith(":key/secrets-key") for p in after.values())
+
+
+def test_a_pinned_image_must_be_an_official_tag_from_step3():
+    from configs.errors import ConfigError
+    with pytest.raises(ConfigError) as caught:
+        from_mapping("t", aws(3, odoo={"image": "ghcr.io/me/odoo:18"}))
+    assert "odoo-ladder:odoo.image" in str(caught.value)
+    cfg = from_mapping("t", aws(3, odoo={"image": "odoo:18.0-20250101"}))
+    assert cfg.settings.odoo.image == "odoo:18.0-20250101"
