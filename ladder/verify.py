@@ -26,6 +26,8 @@ class Target:
     ca_bundle: Optional[str] = None
     # Skip the DNS check (a deployment reached by an address the domain does not resolve to).
     skip_dns: bool = False
+    # The EC2 instance to inspect through SSM; found from the Elastic IP when not given.
+    instance_id: Optional[str] = None
 
 
 def step0_checks(target: Target) -> list[CheckResult]:
@@ -49,5 +51,34 @@ def proxy_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     return results
 
 
+def secrets_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
+    """Step 3: the secrets are in the store as SecureStrings, and none is on the host's disk."""
+    import boto3
+
+    from components.credentials.credentials import parameter_path
+    from configs.load import SECRET_KEYS
+    from ladder.checks.secrets import check_host_disk, check_store, ssm_runner
+
+    store, path = cfg.components.secrets, parameter_path(cfg.stack)
+    results = [check_store(boto3.client(store, region_name=cfg.region), store,
+                           {key: f"{path}/{key}" for key in SECRET_KEYS})]
+    instance_id = target.instance_id or _instance_of(boto3.client("ec2", region_name=cfg.region), target.host)
+    if instance_id is None:
+        results.append(CheckResult("no secret on the host's disk", False,
+                                   f"no instance holds the address {target.host}; pass --instance-id"))
+    else:
+        runner = ssm_runner(boto3.client("ssm", region_name=cfg.region), instance_id)
+        results.append(check_host_disk(runner, store, cfg.region, path))
+    return results
+
+
+def _instance_of(ec2, public_ip: str) -> Optional[str]:
+    addresses = ec2.describe_addresses(Filters=[{"Name": "public-ip", "Values": [public_ip]}])["Addresses"]
+    return addresses[0].get("InstanceId") if addresses else None
+
+
 def run_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
-    return proxy_checks(cfg, target) if cfg.components.proxy else step0_checks(target)
+    results = proxy_checks(cfg, target) if cfg.components.proxy else step0_checks(target)
+    if cfg.components.secrets:
+        results += secrets_checks(cfg, target)
+    return results
