@@ -64,7 +64,11 @@ class EchoHandler(BaseHTTPRequestHandler):
 
 async def _echo(connection) -> None:
     async for message in connection:
-        await connection.send(message)
+        if message == "__headers__":
+            # Lets a test see the headers the proxy sent on the bus route.
+            await connection.send(json.dumps([[k, v] for k, v in connection.request.headers.raw_items()]))
+        else:
+            await connection.send(message)
 
 
 async def _serve_bus(host: str, port: int) -> None:
