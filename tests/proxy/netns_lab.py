@@ -30,6 +30,8 @@ CLIENT_IP = "127.0.0.3"
 # Emptied in this namespace only, so named volumes and state dirs start fresh.
 PRIVATE_TMPFS = ["/var/log", "/var/lib", "/var/www", "/run", "/opt", "/etc/letsencrypt", "/etc/nginx"]
 PYTHON = sys.executable
+# Small enough that a test can make the access log rotate with a burst of requests.
+NGINX_TEST_LOG_MAX_BYTES = 30_000
 
 # What the nginx image's own /etc/nginx/nginx.conf does (it includes conf.d/*.conf);
 # only `user` differs: Debian's nginx runs workers as www-data, the image as nginx.
@@ -86,6 +88,7 @@ class Lab:
         self.domain = domain
         self.logs = workdir / "logs"
         self.processes: list[tuple[str, subprocess.Popen]] = []
+        self.listener_ca: Path | None = None
         self.site = ProxySite(
             domain=domain,
             acme_email="ops@example.com",
@@ -133,7 +136,8 @@ class Lab:
         # The system bundle plus pebble's listener CA: caddy and certbot trust the ACME
         # server the way they trust Let's Encrypt, with no test-only flag.
         bundle = self.workdir / "ca-certificates.crt"
-        bundle.write_text(system_bundle + "\n" + self.listener_ca.read_text())
+        extra = self.listener_ca.read_text() if self.listener_ca else ""
+        bundle.write_text(system_bundle + "\n" + extra)
         run("mount", "--bind", str(bundle), "/etc/ssl/certs/ca-certificates.crt")
         if self.kind == "nginx":
             for sub in ("nginx", "letsencrypt"):
@@ -191,7 +195,8 @@ class Lab:
     def start_nginx(self) -> None:
         nginx, certbot = self.bundle.services["nginx"], self.bundle.services["certbot"]
         # Short intervals so the test need not wait a minute; the scripts are unchanged.
-        self.start("nginx", nginx["entrypoint"], {**os.environ, **nginx["environment"], "CERT_CHECK_SECONDS": "1"})
+        fast = {"CERT_CHECK_SECONDS": "1", "LOG_MAX_BYTES": str(NGINX_TEST_LOG_MAX_BYTES), "LOG_KEEP": "3"}
+        self.start("nginx", nginx["entrypoint"], {**os.environ, **nginx["environment"], **fast})
         wait_for_port(PUBLIC_IP, 80)
         self.start("certbot", certbot["entrypoint"] + certbot["command"],
                    {**os.environ, **certbot["environment"], "RETRY_SECONDS": "1"})

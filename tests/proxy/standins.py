@@ -26,6 +26,9 @@ FIXED = {
 
 class EchoHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without TCP_NODELAY, Nagle + delayed ACK
+    # add ~40 ms to every keep-alive response.
+    disable_nagle_algorithm = True
 
     def _handle(self) -> None:
         if self.path in FIXED:
@@ -64,7 +67,11 @@ class EchoHandler(BaseHTTPRequestHandler):
 
 async def _echo(connection) -> None:
     async for message in connection:
-        await connection.send(message)
+        if message == "__headers__":
+            # Lets a test see the headers the proxy sent on the bus route.
+            await connection.send(json.dumps([[k, v] for k, v in connection.request.headers.raw_items()]))
+        else:
+            await connection.send(message)
 
 
 async def _serve_bus(host: str, port: int) -> None:

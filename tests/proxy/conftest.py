@@ -1,0 +1,35 @@
+"""Session-wide namespaced labs: one per proxy kind, started on first use."""
+import pytest
+
+from tests.proxy.lab import start_lab, stop_lab
+from tests.tools import require_root, require_tool
+
+LAB_TOOLS = {
+    "caddy": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "caddy"],
+    "nginx": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "nginx", "certbot"],
+}
+
+
+def _lab(kind: str, tmp_path_factory):
+    require_root()
+    for tool in LAB_TOOLS[kind]:
+        require_tool(tool)
+    lab = start_lab(kind, tmp_path_factory.mktemp(f"{kind}-lab"))
+    yield lab
+    stop_lab(lab.process)
+
+
+@pytest.fixture(scope="session")
+def caddy_lab(tmp_path_factory):
+    yield from _lab("caddy", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def nginx_lab(tmp_path_factory):
+    yield from _lab("nginx", tmp_path_factory)
+
+
+@pytest.fixture(params=["caddy", "nginx"])
+def any_lab(request):
+    """Each behaviour both proxies must share, run against each."""
+    return request.getfixturevalue(f"{request.param}_lab")
