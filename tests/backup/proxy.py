@@ -10,9 +10,10 @@ import threading
 
 
 class BreakingProxy:
-    def __init__(self, upstream_port, trigger: bytes, mode: str, after: int = 256 * 1024):
+    def __init__(self, upstream_port, triggers: tuple, mode: str, after: int = 256 * 1024):
         assert mode in ("drop", "stall")
-        self.upstream_port, self.trigger, self.mode, self.after = upstream_port, trigger, mode, after
+        self.upstream_port, self.triggers, self.mode, self.after = upstream_port, triggers, mode, after
+        self.keep = max(len(t) for t in triggers)
         self.triggered = threading.Event()
         self.sockets = []
         self.lock = threading.Lock()
@@ -40,7 +41,7 @@ class BreakingProxy:
                 data = client.recv(65536)
                 if not data:
                     break
-                if budget is None and self.trigger in tail + data:
+                if budget is None and any(t in tail + data for t in self.triggers):
                     self.triggered.set()
                     if self.mode == "stall":
                         return  # hold both sockets open; forward nothing more
@@ -52,7 +53,7 @@ class BreakingProxy:
                         return
                     budget -= len(data)
                 upstream.sendall(data)
-                tail = data[-len(self.trigger):]
+                tail = data[-self.keep:]
         except OSError:
             self._close(client, upstream)
 
