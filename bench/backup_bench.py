@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import boto3  # noqa: E402
 
-from tests.backup.peers import PG_BIN, MotoServer, PgCluster  # noqa: E402
+from tests.peers import PG_BIN, MotoServer, PgCluster  # noqa: E402
 
 SCRIPTS = ROOT / "components" / "backup" / "scripts"
 MIB = 1024 * 1024
@@ -85,7 +85,7 @@ def main():
     parser.add_argument("--part-size-mib", type=int, default=64)
     opts = parser.parse_args()
 
-    pg, moto, work = PgCluster(), MotoServer(str(Path(sys.executable).parent / "moto_server")), \
+    pg, moto, work = PgCluster(), MotoServer(), \
         tempfile.mkdtemp(prefix="odoo-backup-bench-")
     try:
         s3 = boto3.client("s3", endpoint_url=moto.endpoint, **{

@@ -1,10 +1,12 @@
-"""Real local peers for functional tests: processes on 127.0.0.1 that each test stops by PID."""
+"""Real local peers for functional tests and benchmarks: moto_server and a throwaway PostgreSQL 15
+cluster, on 127.0.0.1 at free ports, each stopped by PID (terminate, pg_ctl stop)."""
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -58,3 +60,72 @@ def stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+PG_BIN = "/usr/lib/postgresql/15/bin"
+
+
+class PgCluster:
+    """A PostgreSQL 15 cluster in a temp dir, owned by the postgres user (initdb refuses root)."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="odoo-backup-pg-")
+        shutil.chown(self.dir, "postgres", "postgres")
+        self.data = os.path.join(self.dir, "data")
+        self.port = free_port()
+        subprocess.run(["runuser", "-u", "postgres", "--", f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres",
+                        "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+        try:
+            self.start()
+            # Odoo's role: may create databases, is not a superuser.
+            self.psql_super("CREATE ROLE odoo LOGIN CREATEDB;")
+        except BaseException:
+            self.destroy()
+            raise
+
+    def pg_ctl(self, *args):
+        subprocess.run(["runuser", "-u", "postgres", "--", f"{PG_BIN}/pg_ctl", "-D", self.data, *args],
+                       check=True, capture_output=True)
+
+    def start(self):
+        # Durability is not under test: fsync off keeps the tests quick on 2 cores.
+        opts = f"-h 127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off -c synchronous_commit=off " \
+               "-c full_page_writes=off"
+        self.pg_ctl("-l", os.path.join(self.dir, "log"), "-o", opts, "-w", "start")
+
+    def stop(self):
+        self.pg_ctl("-m", "fast", "-w", "stop")
+
+    def env(self, user="odoo"):
+        return {"PGHOST": "127.0.0.1", "PGPORT": str(self.port), "PGUSER": user,
+                "PATH": f"{PG_BIN}:{os.environ['PATH']}"}
+
+    def psql(self, sql, db="postgres", user="odoo"):
+        out = subprocess.run([f"{PG_BIN}/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", db],
+                             input=sql, capture_output=True, text=True, env={**os.environ, **self.env(user)})
+        if out.returncode != 0:
+            raise AssertionError(f"psql failed: {out.stderr}")
+        return out.stdout.strip()
+
+    def psql_super(self, sql, db="postgres"):
+        return self.psql(sql, db=db, user="postgres")
+
+    def databases(self):
+        return set(self.psql("SELECT datname FROM pg_database WHERE NOT datistemplate").split())
+
+    def destroy(self):
+        try:
+            self.stop()
+        except subprocess.CalledProcessError:
+            pass  # already stopped by a test
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class MotoServer:
+    """moto_server on 127.0.0.1 at a free port, as an object (for the benchmark and session fixtures)."""
+
+    def __init__(self):
+        self.proc, self.endpoint = start_moto()
+
+    def stop(self):
+        stop(self.proc)

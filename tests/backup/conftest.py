@@ -7,7 +7,7 @@ import uuid
 import boto3
 import pytest
 
-from tests.backup.peers import PG_BIN, MotoServer, PgCluster
+from tests.peers import PG_BIN, MotoServer, PgCluster
 from tests.tools import missing, require_root, require_tool
 
 
@@ -36,7 +36,7 @@ def own_pg():
 @pytest.fixture(scope="session")
 def moto():
     """moto_server on 127.0.0.1 at a free port; yields its endpoint URL."""
-    server = MotoServer(require_tool("moto_server"))
+    server = MotoServer()
     yield server.endpoint
     server.stop()
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.backup.peers import free_port
+from tests.peers import free_port
 from tests.backup.helpers import (BACKUP, RESTORE, db_fingerprint, manifest_sets, next_second, populate_db,
                                   populate_filestore, read_json, run_script, script_env, tree_fingerprint)
 from tests.backup.proxy import BreakingProxy
