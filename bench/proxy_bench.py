@@ -94,12 +94,13 @@ def main() -> None:
     print(f"{'proxy':7} {'payload':15} {'n':>5} {'direct rps':>10} {'proxy rps':>10} {'rps ratio':>9} "
           f"{'direct p50':>10} {'proxy p50':>9} {'direct p99':>10} {'proxy p99':>9}  (ms)")
     for kind in ("caddy", "nginx"):
-        lab = start_lab(kind, Path(tempfile.mkdtemp(prefix=f"proxy-bench-{kind}-")))
-        try:
-            done = lab.exec(sys.executable, str(Path(__file__).resolve()), "client", lab.domain, lab.root_ca,
-                            timeout=900)
-        finally:
-            stop_lab(lab.process)
+        with tempfile.TemporaryDirectory(prefix=f"proxy-bench-{kind}-") as workdir:
+            lab = start_lab(kind, Path(workdir))
+            try:
+                done = lab.exec(sys.executable, str(Path(__file__).resolve()), "client", lab.domain, lab.root_ca,
+                                timeout=900)
+            finally:
+                stop_lab(lab.process)
         for row in json.loads(done.stdout.strip().splitlines()[-1]):
             d, p = row["direct"], row["proxied"]
             print(f"{kind:7} {row['payload']:15} {row['count']:>5} {d['rps']:>10.0f} {p['rps']:>10.0f} "
