@@ -68,8 +68,8 @@ PG_BIN = "/usr/lib/postgresql/15/bin"
 class PgCluster:
     """A PostgreSQL 15 cluster in a temp dir, owned by the postgres user (initdb refuses root)."""
 
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="odoo-backup-pg-")
+    def __init__(self, with_odoo_role: bool = True):
+        self.dir = tempfile.mkdtemp(prefix="odoo-ladder-pg-")
         shutil.chown(self.dir, "postgres", "postgres")
         self.data = os.path.join(self.dir, "data")
         self.port = free_port()
@@ -77,8 +77,9 @@ class PgCluster:
                         "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
         try:
             self.start()
-            # Odoo's role: may create databases, is not a superuser.
-            self.psql_super("CREATE ROLE odoo LOGIN CREATEDB;")
+            if with_odoo_role:
+                # Odoo's role: may create databases, is not a superuser.
+                self.psql_super("CREATE ROLE odoo LOGIN CREATEDB;")
         except BaseException:
             self.destroy()
             raise

@@ -11,7 +11,9 @@ CREATE ROLE odoo LOGIN CREATEDB NOSUPERUSER NOCREATEROLE;
 SQL
 hba="$PGDATA/pg_hba.conf"
 sed -i 's/^host all all all trust$/host all all all scram-sha-256/' "$hba"
-if grep -Eq '^host[[:space:]].*trust' "$hba" || ! grep -q '^host all all all scram-sha-256$' "$hba"; then
+# Trust may remain only for loopback inside this container (initdb's defaults), never for a network.
+open_to_network=$(awk '$1 ~ /^host/ && $NF == "trust" && $4 != "127.0.0.1/32" && $4 != "::1/128"' "$hba")
+if [ -n "$open_to_network" ] || ! grep -q '^host all all all scram-sha-256$' "$hba"; then
     echo "10-odoo-role: could not make network connections authenticate in $hba; refusing to continue" >&2
     exit 1
 fi
