@@ -9,7 +9,10 @@ Generates a database and a filestore of random (incompressible) data, then times
 Usage (from the repository root, as root):  venv/bin/python bench/backup_bench.py [--db-mib 1024] [--filestore-mib 1024]
 """
 import argparse
+import base64
+import datetime
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -47,7 +50,6 @@ def fill_database(pg, db, mib):
     note_rows = int(mib * 0.1 * MIB) // 1024
     copy = subprocess.Popen([f"{PG_BIN}/psql", "-X", "-q", "-d", db, "-c", "COPY note (body) FROM STDIN"],
                             stdin=subprocess.PIPE, env=env)
-    import base64
     for _ in range(note_rows):
         copy.stdin.write(base64.b64encode(os.urandom(768)) + b"\n")
     copy.stdin.close()
@@ -83,6 +85,7 @@ def main():
     parser.add_argument("--db-mib", type=int, default=1024, help="database payload in MiB (default 1024)")
     parser.add_argument("--filestore-mib", type=int, default=1024, help="filestore size in MiB (default 1024)")
     parser.add_argument("--part-size-mib", type=int, default=64)
+    parser.add_argument("--pg-dump-cmd", default="pg_dump", help="passed to odoo-backup, e.g. 'pg_dump -Z1'")
     opts = parser.parse_args()
 
     pg, moto, work = PgCluster(), MotoServer(), \
@@ -104,10 +107,15 @@ def main():
         common = ["--bucket", "bench", "--data-dir", data_dir]
         backup_s = timed([sys.executable, str(SCRIPTS / "odoo-backup"), *common, "--db", "bench",
                           "--status-file", os.path.join(work, "status.json"),
-                          "--part-size-mib", str(opts.part_size_mib)], env)
+                          "--part-size-mib", str(opts.part_size_mib), "--pg-dump-cmd", opts.pg_dump_cmd], env)
         objects = s3.list_objects_v2(Bucket="bench", Prefix="odoo/")["Contents"]
         set_bytes = {o["Key"].rsplit("/", 1)[1]: o["Size"] for o in objects if "/_status/" not in o["Key"]}
         uploaded = set_bytes["db.dump"] + set_bytes["filestore.tar"]
+        [manifest_key] = [o["Key"] for o in objects if o["Key"].endswith("/manifest.json")]
+        manifest = json.loads(s3.get_object(Bucket="bench", Key=manifest_key)["Body"].read())
+        stamp = [datetime.datetime.strptime(manifest[k], "%Y-%m-%dT%H:%M:%SZ")
+                 for k in ("timestamp", "dump_finished", "finished")]
+        dump_s, rest_s = (stamp[1] - stamp[0]).total_seconds(), (stamp[2] - stamp[1]).total_seconds()
         restore_s = timed([sys.executable, str(SCRIPTS / "odoo-restore"), *common, "--target-db", "bench_restored"],
                           env)
 
@@ -122,6 +130,8 @@ def main():
         print(f"odoo-backup : {backup_s:7.1f} s  {logical / MIB / backup_s:6.1f} MiB/s of DB+filestore "
               f"(dump {set_bytes['db.dump'] / MIB:.0f} MiB + tar {set_bytes['filestore.tar'] / MIB:.0f} MiB "
               f"uploaded, {uploaded / MIB / backup_s:.1f} MiB/s)")
+        print(f"  of which  : ~{dump_s:.0f} s pg_dump to the staging file, ~{rest_s:.0f} s filestore tar + "
+              "both uploads (manifest times, 1 s resolution)")
         print(f"odoo-restore: {restore_s:7.1f} s  {logical / MIB / restore_s:6.1f} MiB/s of DB+filestore "
               "(download, sha256 check, pg_restore, extract)")
         print(f"pg_dump|gzip: {gzip_s:7.1f} s  {db_bytes / MIB / gzip_s:6.1f} MiB/s of DB only "
