@@ -4,9 +4,11 @@ from __future__ import annotations
 import pulumi
 
 from components.app.app import App, AppArgs
+from components.backup.backup import Backup, BackupArgs
 from components.credentials.credentials import Credentials, CredentialsArgs
 from components.dns.dns import Dns, DnsArgs
 from components.host.host import Host, HostArgs
+from components.logs.logs import Logs, LogsArgs
 from components.network.network import Network, NetworkArgs
 from components.proxy.from_config import site_url
 from components.secrets.secrets import Secrets, SecretsArgs
@@ -34,5 +36,12 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]
-    App("app", AppArgs(cfg, credentials, host))
+    bucket = None
+    if cfg.components.backup:
+        backup = Backup("backup", BackupArgs(cfg, host.role_name))
+        bucket = backup.bucket_name
+        outputs["backup_bucket"] = bucket
+    if cfg.components.logs and cfg.settings.logs.cloudwatch:
+        outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
+    App("app", AppArgs(cfg, credentials, host, backup_bucket=bucket))
     return outputs

@@ -27,7 +27,7 @@ PRESETS: dict[int, dict] = {
 
 # Components (and kinds) that this release implements; anything else is refused, never ignored.
 BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:nginx", "secrets:ssm",
-         "secrets:secretsmanager"}
+         "secrets:secretsmanager", "backup", "logs"}
 
 LOCAL_MAX_STEP = 2
 
@@ -112,6 +112,10 @@ def resolve(settings: StackSettings) -> Components:
     if components.secrets and settings.odoo.image and not settings.odoo.image.startswith("odoo:"):
         problems.append("odoo-ladder:odoo.image: from step 3 the image is built on the official one; pin it as "
                         "odoo:<tag> (e.g. odoo:18.0-20250101), or remove the setting")
+    cold = settings.backup.cold_after_days
+    if components.backup and cold is not None and cold >= settings.backup.keep_days:
+        problems.append(f"odoo-ladder:backup.cold_after_days: {cold} is not below keep_days "
+                        f"({settings.backup.keep_days}), so no set would ever move; lower it or raise keep_days")
     if settings.odoo.workers == 1:
         problems.append("odoo-ladder:odoo.workers: 1 worker leaves no room for the bus and long requests; "
                         "use 0 (threaded, step 0 only) or 2 or more")

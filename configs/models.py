@@ -74,6 +74,8 @@ class BackupSettings(Model):
     enabled: Optional[bool] = None
     time: str = "03:15"
     keep_days: int = Field(default=30, ge=1, le=3650)
+    # Move sets older than this to S3 Standard-IA (30 days at least); None keeps them in Standard.
+    cold_after_days: Optional[int] = Field(default=None, ge=30, le=3650)
 
     @field_validator("time")
     @classmethod

@@ -78,6 +78,8 @@ class Mocks(pulumi.runtime.Mocks):
         if args.typ == "aws:kms/key:Key":
             state["arn"] = f"arn:aws:kms:{self.region}:{ACCOUNT}:key/{args.name}"
             state["keyId"] = args.name
+        if args.typ == "aws:s3/bucket:Bucket":
+            state.setdefault("bucket", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
         if args.typ == "aws:ec2/eip:Eip":
             state["publicIp"] = "198.51.100.10"
         if args.typ == "aws:ssm/document:Document":

@@ -68,7 +68,7 @@ def _odoo_common(service: OdooService) -> dict[str, Any]:
 
 
 def compose_document(service: OdooService, target: str, proxy: Optional[Any] = None,
-                     project: str = "odoo") -> dict[str, Any]:
+                     project: str = "odoo", logging: Optional[dict] = None) -> dict[str, Any]:
     secrets_dir = host_secrets_dir(project) if service.secret_store else "./secrets"
     init = {**_odoo_common(service), "command": [INIT_SCRIPT]}
     init["volumes"] = init["volumes"] + [f"./init-db.sh:{INIT_SCRIPT}:ro"]
@@ -141,6 +141,9 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
         services.update(proxy.services)
         names += [name for name in proxy.volumes if name not in names]
     volumes = _bind_to_data_volume(names, target)
+    if logging is not None:
+        for definition in services.values():
+            definition["logging"] = logging
     return {
         "services": services,
         "networks": {"internal": {"internal": True}, "edge": {}},
@@ -148,6 +151,7 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
     }
 
 
-def render_compose(service: OdooService, target: str, proxy: Optional[Any] = None, project: str = "odoo") -> str:
-    return yaml.safe_dump(compose_document(service, target, proxy, project), sort_keys=False)
+def render_compose(service: OdooService, target: str, proxy: Optional[Any] = None, project: str = "odoo",
+                   logging: Optional[dict] = None) -> str:
+    return yaml.safe_dump(compose_document(service, target, proxy, project, logging), sort_keys=False)
 

@@ -58,6 +58,18 @@ def _prepare_data_dirs(service: OdooService, volumes: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _install_host_files(files: dict[str, str]) -> str:
+    """Step 4: the backup commands, their timer and the restore defaults go to their places."""
+    from components.backup.host_files import INSTALL_PATHS
+    present = {path: target for path, target in INSTALL_PATHS.items() if path in files}
+    if not present:
+        return ""
+    lines = [f"install -D -m {'0755' if '/bin/' in path else '0644'} {path} {target}"
+             for path, target in present.items()]
+    lines += ["systemctl daemon-reload", "systemctl enable --now odoo-backup.timer"]
+    return "\n".join(lines) + "\n"
+
+
 def _volume_names(files: dict[str, str]) -> list[str]:
     return list(yaml.safe_load(files["docker-compose.yml"]).get("volumes", {}))
 
@@ -131,6 +143,7 @@ compose() {{ docker compose -p {name} "$@"; }}
 {'compose build' if in_containers else ''}
 compose up -d --wait db
 {role_password}compose up -d --remove-orphans
+{_install_host_files(files) if on_host else ''}
 echo "odoo-ladder: project {name} applied in $dir"
 """
 

@@ -50,7 +50,7 @@ def render_document(apply_script: str, region: str, path: str, fetch_secrets: bo
 
 
 class SsmDeliveryArgs:
-    def __init__(self, stack: str, region: str, files: dict[str, str], service, instance_id: pulumi.Input[str],
+    def __init__(self, stack: str, region: str, files: pulumi.Input[dict], service, instance_id: pulumi.Input[str],
                  parameter_path: str, depends_on: list[pulumi.Resource]):
         self.stack = stack
         self.region = region
@@ -66,11 +66,14 @@ class SsmDelivery(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SsmDeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("odoo-ladder:delivery:SsmDelivery", name, None, opts)
-        apply = render_apply_script(args.stack, args.files, args.service, HOST_PROJECT_DIR, on_host=True)
+        def document_for(files: dict[str, str]) -> str:
+            apply = render_apply_script(args.stack, files, args.service, HOST_PROJECT_DIR, on_host=True)
+            return render_document(apply, args.region, args.parameter_path,
+                                   fetch_secrets=args.service.secret_store is None)
+
         document = aws.ssm.Document(
             f"{name}-document", document_type="Command", document_format="JSON",
-            content=render_document(apply, args.region, args.parameter_path,
-                                    fetch_secrets=args.service.secret_store is None),
+            content=pulumi.Output.from_input(args.files).apply(document_for),
             tags={"odoo-ladder:stack": args.stack}, opts=pulumi.ResourceOptions(parent=self))
         # A new document version updates the association, which runs it again; Pulumi waits for success.
         aws.ssm.Association(
