@@ -37,7 +37,7 @@ def _verify(args) -> int:
     from ladder.verify import Target, run_checks
     target = Target(host=args.host, odoo_port=args.odoo_port, bus_port=args.bus_port, db_port=args.db_port,
                     http_port=args.http_port, https_port=args.https_port, ca_bundle=args.ca_bundle,
-                    skip_dns=args.skip_dns, instance_id=args.instance_id)
+                    skip_dns=args.skip_dns, instance_id=args.instance_id, backup_bucket=args.backup_bucket)
     results = run_checks(from_stack_file(args.stack), target)
     for result in results:
         print(result.line())
@@ -78,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--skip-dns", action="store_true", help="do not check that the domain resolves to --host")
     verify.add_argument("--instance-id", help="the EC2 host to inspect through SSM (step 3 on); default: the "
                                               "instance that holds the --host address")
+    verify.add_argument("--backup-bucket", help="step 4 on: the stack's bucket (pulumi stack output backup_bucket)")
     verify.set_defaults(run=_verify)
     return root
 

@@ -28,6 +28,8 @@ class Target:
     skip_dns: bool = False
     # The EC2 instance to inspect through SSM; found from the Elastic IP when not given.
     instance_id: Optional[str] = None
+    # Step 4: the stack's backup bucket (`pulumi stack output backup_bucket`).
+    backup_bucket: Optional[str] = None
 
 
 def step0_checks(target: Target) -> list[CheckResult]:
@@ -77,8 +79,23 @@ def _instance_of(ec2, public_ip: str) -> Optional[str]:
     return addresses[0].get("InstanceId") if addresses else None
 
 
+def backup_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
+    """Step 4: a complete set younger than 26 hours is in the stack's bucket."""
+    import boto3
+
+    from components.backup.policy import BACKUP_PREFIX
+    from ladder.checks.backup import check_recent_backup
+
+    if not target.backup_bucket:
+        return [CheckResult("recent backup set", False,
+                            "pass --backup-bucket (`pulumi stack output backup_bucket`)")]
+    return [check_recent_backup(boto3.client("s3", region_name=cfg.region), target.backup_bucket, BACKUP_PREFIX)]
+
+
 def run_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     results = proxy_checks(cfg, target) if cfg.components.proxy else step0_checks(target)
     if cfg.components.secrets:
         results += secrets_checks(cfg, target)
+    if cfg.components.backup:
+        results += backup_checks(cfg, target)
     return results

@@ -19,3 +19,23 @@ def local(step: int = 0, **settings) -> dict:
     config = {"odoo-ladder:target": "local", "odoo-ladder:step": str(step)}
     config.update({f"odoo-ladder:{k}": v for k, v in settings.items()})
     return config
+
+
+def delivered_file(run, path: str) -> str:
+    """A file of the compose project as the stack delivers it (inside the SSM document or the local command)."""
+    import base64
+    import json
+    import re
+    documents = run.of_type("aws:ssm/document:Document")
+    if documents:
+        script = "\n".join(json.loads(documents[0].inputs["content"])["mainSteps"][0]["inputs"]["runCommand"])
+    else:
+        script = run.one("command:local:Command").inputs["create"]
+    block = re.search(rf"write_file {re.escape(path)} \d+ <<'ODOO_LADDER_EOF'\n(.*?)ODOO_LADDER_EOF", script, re.S)
+    assert block, f"{path} is not delivered"
+    return base64.b64decode(block.group(1)).decode()
+
+
+def compose_of(run) -> dict:
+    import yaml
+    return yaml.safe_load(delivered_file(run, "docker-compose.yml"))

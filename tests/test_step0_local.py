@@ -1,6 +1,6 @@
 """Step 0 on the local Docker engine (the dev stack) under mocks."""
 from ladder.mocked import run_stack, stack_config
-from tests.stacks import local
+from tests.stacks import compose_of, local
 
 
 def test_dev_stack_runs_compose_locally_and_nothing_on_aws():
@@ -27,10 +27,5 @@ def test_secrets_reach_the_command_only_as_secret_environment():
 
 
 def test_local_odoo_listens_on_loopback_only():
-    command = run_stack(local()).one("command:local:Command").inputs["create"]
-    import base64
-    import re
-    compose = [base64.b64decode(block).decode() for block in
-               re.findall(r"write_file docker-compose.yml 0644 <<'ODOO_LADDER_EOF'\n(.*?)ODOO_LADDER_EOF",
-                          command, re.S)][0]
-    assert "127.0.0.1:8069:8069" in compose
+    compose = compose_of(run_stack(local()))
+    assert compose["services"]["odoo"]["ports"] == ["127.0.0.1:8069:8069"]

@@ -1,24 +1,12 @@
 """Steps 1 and 2 under mocks: only 80/443 are public, the proxy is in the project, DNS is handled."""
-import base64
-import json
-import re
-
 import pytest
-import yaml
 
 from configs.errors import ConfigError
 from configs.load import from_mapping
 from ladder.mocked import run_stack
-from tests.stacks import aws, local
+from tests.stacks import aws, compose_of, delivered_file, local
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
-
-
-def compose_of(run) -> dict:
-    content = run.one("aws:ssm/document:Document").inputs["content"]
-    script = "\n".join(json.loads(content)["mainSteps"][0]["inputs"]["runCommand"])
-    block = re.search(r"write_file docker-compose.yml 0644 <<'ODOO_LADDER_EOF'\n(.*?)ODOO_LADDER_EOF", script, re.S)
-    return yaml.safe_load(base64.b64decode(block.group(1)))
 
 
 @pytest.mark.parametrize("step, proxy", [(1, "caddy"), (2, "nginx")])
@@ -41,11 +29,7 @@ def test_the_proxy_is_the_only_service_that_publishes_ports(step, services):
 
 
 def test_odoo_runs_behind_the_proxy_with_workers_and_proxy_mode():
-    run = run_stack(aws(1))
-    content = run.one("aws:ssm/document:Document").inputs["content"]
-    script = "\n".join(json.loads(content)["mainSteps"][0]["inputs"]["runCommand"])
-    block = re.search(r"write_file odoo.conf.base 0644 <<'ODOO_LADDER_EOF'\n(.*?)ODOO_LADDER_EOF", script, re.S)
-    conf = base64.b64decode(block.group(1)).decode()
+    conf = delivered_file(run_stack(aws(1)), "odoo.conf.base")
     assert "proxy_mode = True" in conf and "workers = 2" in conf and "list_db = False" in conf
 
 
@@ -76,9 +60,7 @@ def test_step_presets_pick_the_proxy_kind_and_an_explicit_kind_wins():
 def test_local_caddy_uses_its_internal_ca_and_local_nginx_needs_a_public_name():
     run = run_stack(local(1))
     assert run.outputs["url"] == "https://localhost"
-    script = run.one("command:local:Command").inputs["create"]
-    block = re.search(r"write_file proxy/Caddyfile 0644 <<'ODOO_LADDER_EOF'\n(.*?)ODOO_LADDER_EOF", script, re.S)
-    caddyfile = base64.b64decode(block.group(1)).decode()
+    caddyfile = delivered_file(run, "proxy/Caddyfile")
     assert "tls internal" in caddyfile and "acme_ca" not in caddyfile
     with pytest.raises(ConfigError) as caught:
         from_mapping("t", local(2))

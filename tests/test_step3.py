@@ -2,18 +2,15 @@
 
 The canary test gives the stack known secret values and looks for them everywhere they must not be.
 """
-import base64
 import json
-import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from configs.load import from_mapping
 from ladder.mocked import run_stack, stack_config
 from ladder.render import write_artifacts
-from tests.stacks import EXAMPLES, aws
+from tests.stacks import EXAMPLES, aws, compose_of
 
 CANARIES = {"db_password": "CanaryDb0000111", "admin_passwd": "CanaryMaster222", "admin_password": "CanaryLogin3333"}
 
@@ -31,13 +28,6 @@ def leaks(value, path: str, secret_paths: set[str]) -> list[str]:
     if isinstance(value, list):
         return [hit for i, v in enumerate(value) for hit in leaks(v, f"{path}[{i}]", secret_paths)]
     return [path] if isinstance(value, str) and any(c in value for c in CANARIES.values()) else []
-
-
-def compose_of(run) -> dict:
-    script = "\n".join(json.loads(run.one("aws:ssm/document:Document").inputs["content"])
-                       ["mainSteps"][0]["inputs"]["runCommand"])
-    block = re.search(r"write_file docker-compose.yml 0644 <<'ODOO_LADDER_EOF'\n(.*?)ODOO_LADDER_EOF", script, re.S)
-    return yaml.safe_load(base64.b64decode(block.group(1)))
 
 
 @pytest.mark.parametrize("stack", ["dev", *[str(p) for p in EXAMPLES]], ids=lambda s: Path(s).stem)
