@@ -43,5 +43,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs["backup_bucket"] = bucket
     if cfg.components.logs and cfg.settings.logs.cloudwatch:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
-    App("app", AppArgs(cfg, credentials, host, backup_bucket=bucket))
+    app = App("app", AppArgs(cfg, credentials, host, backup_bucket=bucket))
+    if host is not None:
+        outputs["apply_association_id"] = app.association_id
     return outputs

@@ -78,6 +78,12 @@ class Mocks(pulumi.runtime.Mocks):
         if args.typ == "aws:kms/key:Key":
             state["arn"] = f"arn:aws:kms:{self.region}:{ACCOUNT}:key/{args.name}"
             state["keyId"] = args.name
+        if args.typ == "aws:ssm/parameter:Parameter":
+            state.setdefault("version", 1)
+        if args.typ == "aws:secretsmanager/secretVersion:SecretVersion":
+            state.setdefault("versionId", f"{args.name}-v1")
+        if args.typ == "aws:ssm/association:Association":
+            state.setdefault("associationId", f"{args.name}-association")
         if args.typ == "aws:s3/bucket:Bucket":
             state.setdefault("bucket", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
         if args.typ == "aws:ec2/eip:Eip":

@@ -72,13 +72,21 @@ def test_no_secret_is_in_any_command_or_its_input_and_the_role_reads_the_mounted
     assert ROLE_SQL in text
 
 
+def calls(log: Path) -> list[str]:
+    return [line for line in log.read_text().splitlines() if line.startswith("ARGV:")]
+
+
 def test_rotation_is_changing_the_secret_and_applying_again(applier):
     _, project, log, apply = applier
     assert apply().returncode == 0
+    assert apply().returncode == 0
+    assert "ARGV: compose -p odoo-test restart odoo" not in calls(log), "an unchanged secret must not restart Odoo"
     assert apply(ODOO_LADDER_DB_PASSWORD="rotatedSecret9999").returncode == 0
     assert "db_password = rotatedSecret9999" in (project / "odoo.conf").read_text()
     assert (project / "secrets" / "db_password").read_text() == "rotatedSecret9999"
-    assert log.read_text().count(ROLE_SQL) == 2
+    assert log.read_text().count(ROLE_SQL) == 3
+    # Odoo read the old password at its start: it restarts, after the role has the new one.
+    assert calls(log)[-1] == "ARGV: compose -p odoo-test restart odoo"
 
 
 @pytest.mark.parametrize("bad", ["", "has'quote", 'has"quote', "back\\slash", "new\nline", " edge"])
@@ -123,12 +131,19 @@ def test_from_step3_the_host_gets_no_secret_and_the_db_password_only_visits_tmpf
     (bin_dir / "docker").write_text(STAND_IN_DOCKER + f'[[ " $* " == *" run --rm secrets-writer "* ]] && '
                                     f'echo fromStore > {secrets_dir}/db_password\nexit 0\n')
     (bin_dir / "docker").chmod(0o755)
+    # Stand-in for the host's python3 + boto3 reading the secrets' versions (never their values).
+    versions = tmp_path / "versions"
+    versions.write_text("1 1 1")
+    (bin_dir / "python3").write_text(f"#!/bin/bash\ncat {versions}\n")
+    (bin_dir / "python3").chmod(0o755)
     log = tmp_path / "log"
-    result = subprocess.run(["bash", str(script)], capture_output=True, text=True,
-                            env={"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(log)})
+
+    def apply():
+        return subprocess.run(["bash", str(script)], capture_output=True, text=True, cwd=tmp_path,
+                              env={"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(log)})
+    result = apply()
     assert result.returncode == 0, result.stderr
-    calls = [line for line in log.read_text().splitlines() if line.startswith("ARGV:")]
-    assert calls == ["ARGV: compose -p odoo-prod build",
+    assert calls(log) == ["ARGV: compose -p odoo-prod build",
                      "ARGV: compose -p odoo-prod up -d --wait db",
                      "ARGV: compose -p odoo-prod run --rm secrets-writer",
                      "ARGV: compose -p odoo-prod exec -T db psql -q -v ON_ERROR_STOP=1 -U postgres -d postgres",
@@ -136,3 +151,7 @@ def test_from_step3_the_host_gets_no_secret_and_the_db_password_only_visits_tmpf
     assert not (secrets_dir / "db_password").exists(), "the DB password must not outlive the ALTER ROLE"
     assert not (tmp_path / "p" / "odoo.conf").exists() and not (tmp_path / "p" / "secrets").exists()
     assert (tmp_path / "p" / "image" / "Dockerfile").is_file()
+    assert "restart" not in log.read_text()
+    versions.write_text("2 1 1")  # db_password rotated in the store
+    assert apply().returncode == 0
+    assert calls(log)[-1] == "ARGV: compose -p odoo-prod restart odoo"

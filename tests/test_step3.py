@@ -99,7 +99,15 @@ def test_the_project_builds_the_secrets_image_and_keeps_config_on_tmpfs():
 def test_the_ssm_document_no_longer_reads_the_secrets_on_the_host():
     run = run_stack(aws(3), stack="prod")
     content = run.one("aws:ssm/document:Document").inputs["content"]
-    assert "get_parameter" not in content and "ODOO_LADDER_DB_PASSWORD" not in content
+    assert "WithDecryption=True" not in content and "ODOO_LADDER_DB_PASSWORD" not in content
+    assert "# secret versions: db_password=1 admin_passwd=1 admin_password=1" in content
+
+
+def test_a_secret_changed_by_pulumi_makes_a_new_document_so_the_host_applies_again():
+    from components.delivery.ssm import render_document
+    first = render_document("#!/bin/bash\necho apply\n", "eu-south-1", "/odoo-ladder/prod", False, "db_password=1")
+    second = render_document("#!/bin/bash\necho apply\n", "eu-south-1", "/odoo-ladder/prod", False, "db_password=2")
+    assert first != second
 
 
 def test_moving_from_step2_to_step3_keeps_the_parameters_and_only_changes_their_key():

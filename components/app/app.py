@@ -37,7 +37,8 @@ class App(pulumi.ComponentResource):
             files = (args.backup_bucket.apply(lambda bucket: render_bundle(cfg, bucket))
                      if args.backup_bucket is not None else render_bundle(cfg))
             # The host must be able to read the secrets before the project starts.
-            SsmDelivery(f"{name}-ssm", SsmDeliveryArgs(
+            delivery = SsmDelivery(f"{name}-ssm", SsmDeliveryArgs(
                 cfg.stack, cfg.region, files, service, args.host.instance_id, parameter_path(cfg.stack),
-                depends_on=[args.credentials]), opts=child)
+                depends_on=[args.credentials], secret_versions=args.credentials.versions), opts=child)
+            self.association_id = delivery.association_id
         self.register_outputs({})

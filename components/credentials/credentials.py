@@ -33,6 +33,8 @@ class CredentialsArgs:
 class Credentials(pulumi.ComponentResource):
     values: dict[str, pulumi.Output[str]]
     names: dict[str, str]
+    # The stored versions, e.g. "db_password=3 ...": a changed value changes this, never the value.
+    versions: pulumi.Output[str]
 
     def __init__(self, name: str, args: CredentialsArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("odoo-ladder:credentials:Credentials", name, None, opts)
@@ -44,6 +46,7 @@ class Credentials(pulumi.ComponentResource):
         self.values = {}
         self.names = {}
         stored: list[pulumi.Resource] = []
+        versions: list[pulumi.Output[str]] = []
         for key in SECRET_KEYS:
             if key in cfg.given_secrets:
                 value = config.require_secret(key)
@@ -59,6 +62,7 @@ class Credentials(pulumi.ComponentResource):
                     f"{name}-{key}", name=f"{path}/{key}", type="SecureString", value=self.values[key],
                     key_id=args.kms_key_arn, description=f"odoo-ladder {cfg.stack}: {key}",
                     tags={"odoo-ladder:stack": cfg.stack}, opts=child))
+                versions.append(stored[-1].version.apply(lambda v, key=key: f"{key}={v}"))
             else:
                 secret = aws.secretsmanager.Secret(
                     f"{name}-{key}", name=f"{path}/{key}", kms_key_id=args.kms_key_arn,
@@ -66,10 +70,12 @@ class Credentials(pulumi.ComponentResource):
                     tags={"odoo-ladder:stack": cfg.stack}, opts=child)
                 stored.append(aws.secretsmanager.SecretVersion(
                     f"{name}-{key}", secret_id=secret.id, secret_string=self.values[key], opts=child))
+                versions.append(stored[-1].version_id.apply(lambda v, key=key: f"{key}={v}"))
         if args.reader_role is not None:
             account = aws.get_caller_identity().account_id
             key_arn = args.kms_key_arn if args.kms_key_arn is not None else pulumi.Output.from_input(None)
             policy = key_arn.apply(lambda arn: json.dumps(read_policy(store, "aws", cfg.region, account, path, arn)))
             self.read_policy = aws.iam.RolePolicy(f"{name}-read", role=args.reader_role, policy=policy,
                                                   opts=pulumi.ResourceOptions(parent=self, depends_on=stored))
-        self.register_outputs({"names": self.names})
+        self.versions = pulumi.Output.all(*versions).apply(" ".join)
+        self.register_outputs({"names": self.names, "versions": self.versions})

@@ -108,11 +108,37 @@ SQL
 """
 
 
+# Odoo reads its secrets only when it starts: after a rotation it must restart. The fingerprint of
+# the secrets (their files' hash up to Step 2; their versions in the store from Step 3, read without
+# decryption) tells this rollout from the last one.
+SECRETS_FINGERPRINT_FILES = "sha256sum odoo.conf secrets/* | sha256sum"
+SECRETS_FINGERPRINT_STORE = (
+    "python3 -c 'import boto3,sys; s=sys.argv[1]; c=boto3.client(s, region_name=sys.argv[2]); "
+    "print(*[(c.get_parameter(Name=n)[\"Parameter\"][\"Version\"] if s == \"ssm\" else "
+    "c.get_secret_value(SecretId=n)[\"VersionId\"]) for n in sys.argv[3:]])' {store} {region} {names}")
+
+
+def _restart_after_rotation(fingerprint: str) -> tuple[str, str]:
+    before = (f"fingerprint=$({fingerprint})\n"
+              'rotated=no\n'
+              'if [ -f .secrets-fingerprint ] && [ "$(cat .secrets-fingerprint)" != "$fingerprint" ]; then rotated=yes; fi\n')
+    after = ('if [ "$rotated" = yes ]; then compose restart odoo; fi\n'
+             'printf \'%s\' "$fingerprint" > .secrets-fingerprint\n')
+    return before, after
+
+
 def render_apply_script(stack: str, files: dict[str, str], service: OdooService, project_dir: str,
                         on_host: bool) -> str:
     name = project_name(stack)
     in_containers = service.secret_store is not None
     secrets_dir = host_secrets_dir(name)
+    if in_containers:
+        from configs.load import SECRET_KEYS
+        names = " ".join(f"{service.secret_path}/{key}" for key in SECRET_KEYS)
+        fingerprint = SECRETS_FINGERPRINT_STORE.format(store=service.secret_store, region=service.region, names=names)
+    else:
+        fingerprint = SECRETS_FINGERPRINT_FILES
+    check_rotation, restart_if_rotated = _restart_after_rotation(fingerprint)
     if in_containers:
         role_password = (f"trap 'rm -f {secrets_dir}/db_password' EXIT\n"
                          f"compose run --rm secrets-writer >/dev/null\n{SET_ROLE_PASSWORD}")
@@ -140,10 +166,10 @@ write_file() {{
 {REMOVE_SECRET_FILES if in_containers else _write_secrets()}
 {_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}{_host_secrets_dir(secrets_dir) if in_containers else ''}
 compose() {{ docker compose -p {name} "$@"; }}
-{'compose build' if in_containers else ''}
+{check_rotation}{'compose build' if in_containers else ''}
 compose up -d --wait db
 {role_password}compose up -d --remove-orphans
-{_install_host_files(files) if on_host else ''}
+{restart_if_rotated}{_install_host_files(files) if on_host else ''}
 echo "odoo-ladder: project {name} applied in $dir"
 """
 

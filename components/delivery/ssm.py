@@ -31,10 +31,12 @@ def render_fetch_secrets(region: str, path: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_document(apply_script: str, region: str, path: str, fetch_secrets: bool) -> str:
-    """fetch_secrets: steps 0-2 hand the secrets to the apply script; from Step 3 the containers read them."""
+def render_document(apply_script: str, region: str, path: str, fetch_secrets: bool, secret_versions: str = "") -> str:
+    """fetch_secrets: steps 0-2 hand the secrets to the apply script; from Step 3 the containers read them.
+    secret_versions: a secret changed by `pulumi up` makes a new document, so the host applies again."""
     body = apply_script.split("\n", 1)[1]  # the fetch prelude goes after the shebang
     script = ("#!/bin/bash\nset -euo pipefail\n"
+              f"# secret versions: {secret_versions or 'unknown'}\n"
               "# Docker and the data volume come from cloud-init; wait until it is done.\n"
               "cloud-init status --wait >/dev/null || true\n"
               + (render_fetch_secrets(region, path) if fetch_secrets else "") + body)
@@ -51,7 +53,7 @@ def render_document(apply_script: str, region: str, path: str, fetch_secrets: bo
 
 class SsmDeliveryArgs:
     def __init__(self, stack: str, region: str, files: pulumi.Input[dict], service, instance_id: pulumi.Input[str],
-                 parameter_path: str, depends_on: list[pulumi.Resource]):
+                 parameter_path: str, depends_on: list[pulumi.Resource], secret_versions: pulumi.Input[str] = ""):
         self.stack = stack
         self.region = region
         self.files = files
@@ -59,6 +61,7 @@ class SsmDeliveryArgs:
         self.instance_id = instance_id
         self.parameter_path = parameter_path
         self.depends_on = depends_on
+        self.secret_versions = secret_versions
 
 
 class SsmDelivery(pulumi.ComponentResource):
@@ -66,20 +69,22 @@ class SsmDelivery(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SsmDeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("odoo-ladder:delivery:SsmDelivery", name, None, opts)
-        def document_for(files: dict[str, str]) -> str:
+        def document_for(files: dict[str, str], versions: str) -> str:
             apply = render_apply_script(args.stack, files, args.service, HOST_PROJECT_DIR, on_host=True)
             return render_document(apply, args.region, args.parameter_path,
-                                   fetch_secrets=args.service.secret_store is None)
+                                   fetch_secrets=args.service.secret_store is None, secret_versions=versions)
 
         document = aws.ssm.Document(
             f"{name}-document", document_type="Command", document_format="JSON",
-            content=pulumi.Output.from_input(args.files).apply(document_for),
+            content=pulumi.Output.all(args.files, args.secret_versions).apply(lambda pair: document_for(*pair)),
             tags={"odoo-ladder:stack": args.stack}, opts=pulumi.ResourceOptions(parent=self))
         # A new document version updates the association, which runs it again; Pulumi waits for success.
-        aws.ssm.Association(
+        association = aws.ssm.Association(
             f"{name}-apply", name=document.name, document_version=document.latest_version,
             targets=[{"key": "InstanceIds", "values": [args.instance_id]}],
             wait_for_success_timeout_seconds=APPLY_TIMEOUT_SECONDS, max_errors="0",
             opts=pulumi.ResourceOptions(parent=self, depends_on=args.depends_on))
         self.document_name = document.name
-        self.register_outputs({"document_name": self.document_name})
+        # Applying again by hand (after a rotation outside Pulumi): aws ssm start-associations-once.
+        self.association_id = association.association_id
+        self.register_outputs({"document_name": self.document_name, "association_id": self.association_id})
