@@ -8,7 +8,7 @@ stand-in on 127.0.0.1:8069. Both send `Accept-Encoding: gzip`, as browsers do.
 Request counts are fixed (bounded); 4 client processes share the machine with the server.
 
 Run as root from the repository root:
-    /work/main/venv/bin/python bench/proxy_bench.py
+    venv/bin/python bench/proxy_bench.py
 """
 import http.client
 import json
