@@ -61,6 +61,8 @@ def test_local_caddy_uses_its_internal_ca_and_local_nginx_needs_a_public_name():
     run = run_stack(local(1))
     assert run.outputs["url"] == "https://localhost"
     caddyfile = delivered_file(run, "proxy/Caddyfile")
+    assert compose_of(run)["services"]["caddy"]["ports"] == ["127.0.0.1:80:80", "127.0.0.1:443:443",
+                                                             "127.0.0.1:443:443/udp"]
     assert "tls internal" in caddyfile and "acme_ca" not in caddyfile
     with pytest.raises(ConfigError) as caught:
         from_mapping("t", local(2))

@@ -67,6 +67,12 @@ def _odoo_common(service: OdooService) -> dict[str, Any]:
     }
 
 
+def _on_loopback(services: dict[str, Any]) -> dict[str, Any]:
+    """On a laptop the proxy answers the laptop only, not its network."""
+    return {name: {**definition, "ports": [f"127.0.0.1:{port}" for port in definition["ports"]]}
+            if definition.get("ports") else definition for name, definition in services.items()}
+
+
 def compose_document(service: OdooService, target: str, proxy: Optional[Any] = None,
                      project: str = "odoo", logging: Optional[dict] = None) -> dict[str, Any]:
     secrets_dir = host_secrets_dir(project) if service.secret_store else "./secrets"
@@ -138,7 +144,7 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
         services["odoo"]["expose"] = [str(port) for port in service.ports]
     names = [FILESTORE_VOLUME, DB_VOLUME]
     if proxy is not None:
-        services.update(proxy.services)
+        services.update(_on_loopback(proxy.services) if target == "local" else proxy.services)
         names += [name for name in proxy.volumes if name not in names]
     volumes = _bind_to_data_volume(names, target)
     if logging is not None:
