@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.tools import missing
+from tests.tools import missing, require_root, require_tool
 
 
 def free_port() -> int:
@@ -130,3 +130,11 @@ class MotoServer:
 
     def stop(self):
         stop(self.proc)
+
+
+def require_postgres() -> None:
+    """A throwaway cluster needs root (initdb runs as postgres through runuser) and PostgreSQL 15."""
+    require_root()
+    require_tool("runuser")
+    if not os.path.exists(f"{PG_BIN}/initdb"):
+        missing(f"PostgreSQL 15 is not installed ({PG_BIN}/initdb)")

@@ -11,18 +11,14 @@ from pathlib import Path
 import pytest
 
 from components.delivery.apply_script import SET_ROLE_PASSWORD
-from tests.peers import PG_BIN, PgCluster
-from tests.tools import missing, require_root, require_tool
+from tests.peers import PG_BIN, PgCluster, require_postgres
 
 ROLE_SCRIPT = Path(__file__).resolve().parent.parent / "components/app/scripts/db-init/10-odoo-role.sh"
 
 
 @pytest.fixture
 def cluster():
-    require_root()
-    require_tool("runuser")
-    if not os.path.exists(f"{PG_BIN}/initdb"):
-        missing(f"PostgreSQL 15 is not installed ({PG_BIN}/initdb)")
+    require_postgres()
     pg = PgCluster(with_odoo_role=False)
     hba = Path(pg.data) / "pg_hba.conf"
     hba.write_text(hba.read_text() + "\nhost all all all trust\n")  # what the image appends

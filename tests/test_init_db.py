@@ -4,14 +4,12 @@ Odoo itself is not installable here: a stand-in `odoo` on PATH records how it is
 init command, then the shell script that sets the admin password) and, for `-i base`, creates the
 module table the way a finished initialisation leaves it.
 """
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.peers import PG_BIN, PgCluster
-from tests.tools import missing, require_root, require_tool
+from tests.peers import PG_BIN, PgCluster, require_postgres
 
 SCRIPT = Path(__file__).resolve().parent.parent / "components/app/scripts/init-db.sh"
 STAND_IN_ODOO = """#!/bin/bash
@@ -28,10 +26,7 @@ fi
 
 @pytest.fixture(scope="module")
 def pg():
-    require_root()
-    require_tool("runuser")
-    if not os.path.exists(f"{PG_BIN}/initdb"):
-        missing(f"PostgreSQL 15 is not installed ({PG_BIN}/initdb)")
+    require_postgres()
     cluster = PgCluster()
     yield cluster
     cluster.destroy()

@@ -1,5 +1,4 @@
 """Fixtures for the backup tests: the real peers (see peers.py) and a fresh versioned bucket per test."""
-import os
 import shutil
 import tempfile
 import uuid
@@ -7,16 +6,12 @@ import uuid
 import boto3
 import pytest
 
-from tests.peers import PG_BIN, MotoServer, PgCluster
-from tests.tools import missing, require_root, require_tool
+from tests.peers import MotoServer, PgCluster, require_postgres
 
 
 @pytest.fixture(scope="session")
 def pg():
-    require_root()
-    require_tool("runuser")
-    if not os.path.exists(f"{PG_BIN}/initdb"):
-        missing(f"PostgreSQL 15 is not installed ({PG_BIN}/initdb)")
+    require_postgres()
     cluster = PgCluster()
     yield cluster
     cluster.destroy()
@@ -25,9 +20,7 @@ def pg():
 @pytest.fixture
 def own_pg():
     """A cluster of the test's own, for tests that stop it."""
-    require_root()
-    if not os.path.exists(f"{PG_BIN}/initdb"):
-        missing(f"PostgreSQL 15 is not installed ({PG_BIN}/initdb)")
+    require_postgres()
     cluster = PgCluster()
     yield cluster
     cluster.destroy()
