@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.peers import PG_BIN, PgCluster, require_postgres
+from tests.peers import PG_BIN
 
 SCRIPT = Path(__file__).resolve().parent.parent / "components/app/scripts/init-db.sh"
 STAND_IN_ODOO = """#!/bin/bash
@@ -22,14 +22,6 @@ if [[ " $* " == *" -i base "* ]]; then
                                   INSERT INTO ir_module_module VALUES ('base', 'installed');"
 fi
 """
-
-
-@pytest.fixture(scope="module")
-def pg():
-    require_postgres()
-    cluster = PgCluster()
-    yield cluster
-    cluster.destroy()
 
 
 @pytest.fixture

@@ -9,14 +9,6 @@ import pytest
 from tests.peers import MotoServer, PgCluster, require_postgres
 
 
-@pytest.fixture(scope="session")
-def pg():
-    require_postgres()
-    cluster = PgCluster()
-    yield cluster
-    cluster.destroy()
-
-
 @pytest.fixture
 def own_pg():
     """A cluster of the test's own, for tests that stop it."""
