@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import pulumi
+from google.protobuf import json_format  # the inputs in wire form: secret markers kept
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
@@ -115,19 +116,12 @@ class RecordingMonitor(MockMonitor):
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             secrets: set[str] = set()
-            raw = rpc.deserialize_properties(request.object, keep_internal=True)
             self.run.resources.append(Registered(
                 type=request.type, name=request.name, parent=request.parent,
-                inputs=_unwrap(_plain(request.object), "", secrets) if raw is not None else {},
+                inputs=_unwrap(json_format.MessageToDict(request.object), "", secrets),
                 secret_paths=secrets, protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete),
                 ignore_changes=list(request.ignoreChanges), custom=bool(request.custom)))
         return response
-
-
-def _plain(struct) -> dict:
-    """The wire form of the inputs as JSON-like data, secret markers kept."""
-    from google.protobuf import json_format
-    return json_format.MessageToDict(struct)
 
 
 def stack_config(stack_or_path: str) -> dict[str, str]:

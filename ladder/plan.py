@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from configs.load import stack_file
 from ladder.mocked import Registered, StackRun, run_stack, stack_config
 
 MASK = "[secret]"
@@ -42,7 +43,6 @@ def plan(stack: str) -> list[dict]:
 
 
 def stack_name(stack_or_path: str) -> str:
-    from configs.load import stack_file
     return stack_file(stack_or_path).stem.removeprefix("Pulumi.")
 
 

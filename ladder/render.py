@@ -18,16 +18,17 @@ VOLUME_PLACEHOLDER = "vol-0000000000000000"
 
 def render_artifacts(cfg: LadderConfig) -> dict[str, str]:
     """Relative output path -> content: the compose project, and how it reaches the host."""
-    files = {f"project/{path}": content for path, content in render_bundle(cfg).items()}
+    bundle = render_bundle(cfg)
+    files = {f"project/{path}": content for path, content in bundle.items()}
     service = odoo_service(cfg)
     if cfg.components.host:
-        apply = render_apply_script(cfg.stack, render_bundle(cfg), service, HOST_PROJECT_DIR, on_host=True)
+        apply = render_apply_script(cfg.stack, bundle, service, HOST_PROJECT_DIR, on_host=True)
         files["host/user-data.yaml"] = render_user_data(VOLUME_PLACEHOLDER)
         files["host/apply.sh"] = apply
         files["host/ssm-document.json"] = render_document(apply, cfg.region, parameter_path(cfg.stack),
                                                              fetch_secrets=service.secret_store is None)
     else:
-        files["local/apply.sh"] = render_apply_script(cfg.stack, render_bundle(cfg), service,
+        files["local/apply.sh"] = render_apply_script(cfg.stack, bundle, service,
                                                       LOCAL_DIR.format(stack=cfg.stack), on_host=False)
     return files
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from components.backup.policy import BACKUP_PREFIX
+from components.credentials.credentials import parameter_path
 from components.proxy.site import bus_route
-from configs.load import LadderConfig
+from configs.load import SECRET_KEYS, LadderConfig
+from ladder.checks.backup import check_recent_backup
 from ladder.checks.dns import check_dns
 from ladder.checks.https import check_certificate, check_http_redirect, check_ports_closed, check_websocket
 from ladder.checks.result import CheckResult
+from ladder.checks.secrets import check_host_disk, check_store, ssm_runner
 from ladder.checks.step0 import check_health
 
 
@@ -57,10 +61,6 @@ def secrets_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     """Step 3: the secrets are in the store as SecureStrings, and none is on the host's disk."""
     import boto3
 
-    from components.credentials.credentials import parameter_path
-    from configs.load import SECRET_KEYS
-    from ladder.checks.secrets import check_host_disk, check_store, ssm_runner
-
     store, path = cfg.components.secrets, parameter_path(cfg.stack)
     results = [check_store(boto3.client(store, region_name=cfg.region), store,
                            {key: f"{path}/{key}" for key in SECRET_KEYS})]
@@ -82,9 +82,6 @@ def _instance_of(ec2, public_ip: str) -> Optional[str]:
 def backup_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     """Step 4: a complete set younger than 26 hours is in the stack's bucket."""
     import boto3
-
-    from components.backup.policy import BACKUP_PREFIX
-    from ladder.checks.backup import check_recent_backup
 
     if not target.backup_bucket:
         return [CheckResult("recent backup set", False,

@@ -75,7 +75,7 @@ class Credentials(pulumi.ComponentResource):
             account = aws.get_caller_identity().account_id
             key_arn = args.kms_key_arn if args.kms_key_arn is not None else pulumi.Output.from_input(None)
             policy = key_arn.apply(lambda arn: json.dumps(read_policy(store, "aws", cfg.region, account, path, arn)))
-            self.read_policy = aws.iam.RolePolicy(f"{name}-read", role=args.reader_role, policy=policy,
-                                                  opts=pulumi.ResourceOptions(parent=self, depends_on=stored))
+            aws.iam.RolePolicy(f"{name}-read", role=args.reader_role, policy=policy,
+                               opts=pulumi.ResourceOptions(parent=self, depends_on=stored))
         self.versions = pulumi.Output.all(*versions).apply(" ".join)
         self.register_outputs({"names": self.names, "versions": self.versions})

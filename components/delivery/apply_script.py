@@ -13,6 +13,8 @@ import yaml
 
 from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, host_secrets_dir, project_name
 from components.app.service import OdooService
+from components.backup.host_files import INSTALL_PATHS
+from configs.load import SECRET_KEYS
 
 # Environment variable -> secret file; the delivery fills the environment, never the script.
 SECRET_ENV = {
@@ -60,7 +62,6 @@ def _prepare_data_dirs(service: OdooService, volumes: list[str]) -> str:
 
 def _install_host_files(files: dict[str, str]) -> str:
     """Step 4: the backup commands, their timer and the restore defaults go to their places."""
-    from components.backup.host_files import INSTALL_PATHS
     present = {path: target for path, target in INSTALL_PATHS.items() if path in files}
     if not present:
         return ""
@@ -133,7 +134,6 @@ def render_apply_script(stack: str, files: dict[str, str], service: OdooService,
     in_containers = service.secret_store is not None
     secrets_dir = host_secrets_dir(name)
     if in_containers:
-        from configs.load import SECRET_KEYS
         names = " ".join(f"{service.secret_path}/{key}" for key in SECRET_KEYS)
         fingerprint = SECRETS_FINGERPRINT_STORE.format(store=service.secret_store, region=service.region, names=names)
     else:
