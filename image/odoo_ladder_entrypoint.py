@@ -431,13 +431,19 @@ def role_sql(config_path: str) -> str:
         # without that normalisation could differ from what Odoo's login sends.
         raise FailClosed(f"{config_path}: db_password holds non-ASCII characters: store an ASCII"
                          " password")
-    role = '"' + user.replace('"', '""') + '"'
+    role = '"' + user.replace('"', '""') + '"'  # an SQL identifier
+    literal = "'" + user.replace("'", "''") + "'"
     # Statement logging off for this session only (superuser settings): with log_statement = all,
     # or a failing ALTER logged with its statement, the verifier would reach the server log.
+    # The role is created here when missing (a first init cut short), and its attributes are set
+    # on every rollout: may create databases, never a superuser.
     return ("SET log_statement = 'none';\n"
             "SET log_min_error_statement = 'panic';\n"
             "SET log_min_duration_statement = -1;\n"
-            f"ALTER ROLE {role} PASSWORD '{scram_verifier(password)}';\n")
+            f"SELECT format('CREATE ROLE %I', {literal}) WHERE NOT EXISTS"
+            f" (SELECT FROM pg_roles WHERE rolname = {literal})\n\\gexec\n"
+            f"ALTER ROLE {role} WITH LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+            f" PASSWORD '{scram_verifier(password)}';\n")
 
 
 def print_role_sql(args: list) -> None:

@@ -8,7 +8,6 @@ from components.app.service import odoo_service
 from components.delivery.apply_script import render_apply_script
 from components.delivery.local import LOCAL_DIR
 from components.delivery.ssm import HOST_PROJECT_DIR, render_document
-from components.credentials.credentials import parameter_path
 from components.host.cloud_init import render_user_data
 from configs.load import LadderConfig
 
@@ -25,8 +24,7 @@ def render_artifacts(cfg: LadderConfig) -> dict[str, str]:
         apply = render_apply_script(cfg.stack, bundle, service, HOST_PROJECT_DIR, on_host=True)
         files["host/user-data.yaml"] = render_user_data(VOLUME_PLACEHOLDER)
         files["host/apply.sh"] = apply
-        files["host/ssm-document.json"] = render_document(apply, cfg.region, parameter_path(cfg.stack),
-                                                             fetch_secrets=service.secret_store is None)
+        files["host/ssm-document.json"] = render_document(apply)
     else:
         files["local/apply.sh"] = render_apply_script(cfg.stack, bundle, service,
                                                       LOCAL_DIR.format(stack=cfg.stack), on_host=False)

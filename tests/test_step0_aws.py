@@ -108,7 +108,8 @@ def test_the_ssm_document_carries_the_project_but_no_secret():
     script = "\n".join(json.loads(content)["mainSteps"][0]["inputs"]["runCommand"])
     assert 'compose() { docker compose -p odoo-test "$@"; }' in script
     assert "compose up -d --remove-orphans" in script
-    assert "/odoo-ladder/test/db_password" in script
+    # The host's writer reads the store; the document reads no secret itself.
+    assert "ODOO_LADDER_SECRET_PATH=/odoo-ladder/test " in script and "WithDecryption" not in script
     assert "generated-credentials" not in content
     association = run.one("aws:ssm/association:Association").inputs
     assert association["targets"] == [{"key": "InstanceIds", "values": ["host-instance-id"]}]

@@ -11,7 +11,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from components.delivery.apply_script import SECRET_ENV, render_apply_script
+from components.delivery.apply_script import render_apply_script
 
 HOST_PROJECT_DIR = "/srv/odoo-ladder"
 APPLY_TIMEOUT_SECONDS = 1800
@@ -19,27 +19,16 @@ APPLY_TIMEOUT_SECONDS = 1800
 SCRIPT_PATH = "/run/odoo-ladder-apply.sh"
 
 
-def render_fetch_secrets(region: str, path: str) -> str:
-    """Reads the stack's SecureString parameters into the environment of the apply script only."""
-    lines = ["# The stack's secrets, read with the instance role; they never enter this document."]
-    for env, key in SECRET_ENV.items():
-        lines.append(
-            f"{env}=$(python3 -c 'import boto3,sys; print(boto3.client(\"ssm\", region_name=sys.argv[1])"
-            f".get_parameter(Name=sys.argv[2], WithDecryption=True)[\"Parameter\"][\"Value\"])' "
-            f"{region} {path}/{key})")
-        lines.append(f"export {env}")
-    return "\n".join(lines) + "\n"
-
-
-def render_document(apply_script: str, region: str, path: str, fetch_secrets: bool, secret_versions: str = "") -> str:
-    """fetch_secrets: steps 0-2 hand the secrets to the apply script; from Step 3 the containers read them.
-    secret_versions: a secret changed by `pulumi up` makes a new document, so the host applies again."""
-    body = apply_script.split("\n", 1)[1]  # the fetch prelude goes after the shebang
+def render_document(apply_script: str, secret_versions: str = "") -> str:
+    """The document holds no secret and reads none: the host's writer (a systemd unit the apply script
+    installs) reads the store. secret_versions: a secret changed by `pulumi up` makes a new document,
+    so the host applies again."""
+    body = apply_script.split("\n", 1)[1]
     script = ("#!/bin/bash\nset -euo pipefail\n"
               f"# secret versions: {secret_versions or 'unknown'}\n"
               "# Docker and the data volume come from cloud-init; wait until it is done.\n"
               "cloud-init status --wait >/dev/null || true\n"
-              + (render_fetch_secrets(region, path) if fetch_secrets else "") + body)
+              + body)
     # runShellScript runs its lines with /bin/sh; the script is bash, so it is written out and run by bash.
     run = [f"cat > {SCRIPT_PATH} <<'ODOO_LADDER_SCRIPT'", *script.splitlines(), "ODOO_LADDER_SCRIPT",
            f"exec /bin/bash {SCRIPT_PATH}"]
@@ -71,8 +60,7 @@ class SsmDelivery(pulumi.ComponentResource):
         super().__init__("odoo-ladder:delivery:SsmDelivery", name, None, opts)
         def document_for(files: dict[str, str], versions: str) -> str:
             apply = render_apply_script(args.stack, files, args.service, HOST_PROJECT_DIR, on_host=True)
-            return render_document(apply, args.region, args.parameter_path,
-                                   fetch_secrets=args.service.secret_store is None, secret_versions=versions)
+            return render_document(apply, secret_versions=versions)
 
         document = aws.ssm.Document(
             f"{name}-document", document_type="Command", document_format="JSON",
