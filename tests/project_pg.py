@@ -75,3 +75,12 @@ def apply_role_sql(pg: ProjectCluster, sql: str) -> subprocess.CompletedProcess:
     return pg.superuser(sql, args=tuple(ROLE_PSQL.split()[1:]))
 
 
+
+
+@pytest.fixture(scope="module")
+def shared_cluster():
+    """One project cluster for a module whose tests clean up after themselves."""
+    require_postgres()
+    pg = ProjectCluster(with_odoo_role=False)
+    yield pg
+    pg.destroy()

@@ -83,17 +83,15 @@ def test_secretsmanager_store_keeps_secrets_there_and_no_parameters():
     assert {a for s in policy["Statement"] for a in s["Action"]} == {"secretsmanager:GetSecretValue", "kms:Decrypt"}
 
 
-def test_the_project_builds_the_secrets_image_and_keeps_config_on_tmpfs():
+def test_the_containers_run_the_official_image_on_the_hosts_secrets_folder():
     compose = compose_of(run_stack(aws(3), stack="prod"))
     odoo = compose["services"]["odoo"]
-    assert odoo["image"] == "odoo-ladder/odoo:18.0"
-    assert odoo["build"] == {"context": "./image", "args": {"ODOO_VERSION": "18.0"}}
-    assert odoo["tmpfs"] == ["/run/odoo:mode=0700,uid=100,gid=101"]
-    assert odoo["environment"]["ODOO_LADDER_SECRET_PATH"] == "/odoo-ladder/prod"
-    assert "./odoo.conf.base:/etc/odoo-ladder/odoo.conf:ro" in odoo["volumes"]
-    assert not any("secrets" in v.split(":")[0] for v in odoo["volumes"])
-    assert compose["services"]["db"]["volumes"][-1] == "/run/odoo-ladder/odoo-prod:/run/secrets:ro"
-    assert compose["services"]["secrets-writer"]["profiles"] == ["delivery"]
+    assert odoo["image"] == "odoo:18.0" and "build" not in odoo
+    assert odoo["environment"] == {"ODOO_RC": "/run/odoo-ladder/odoo.conf"}
+    assert "/run/odoo-ladder/odoo-prod:/run/odoo-ladder:ro" in odoo["volumes"]
+    assert "secrets-writer" not in compose["services"], "the host writes the secrets on AWS"
+    assert "edge" not in compose["services"]["odoo-init"]["networks"]
+    assert not any("/run" in volume for volume in compose["services"]["db"]["volumes"])
 
 
 def test_the_ssm_document_no_longer_reads_the_secrets_on_the_host():
@@ -105,8 +103,8 @@ def test_the_ssm_document_no_longer_reads_the_secrets_on_the_host():
 
 def test_a_secret_changed_by_pulumi_makes_a_new_document_so_the_host_applies_again():
     from components.delivery.ssm import render_document
-    first = render_document("#!/bin/bash\necho apply\n", "eu-south-1", "/odoo-ladder/prod", False, "db_password=1")
-    second = render_document("#!/bin/bash\necho apply\n", "eu-south-1", "/odoo-ladder/prod", False, "db_password=2")
+    first = render_document("#!/bin/bash\necho apply\n", "db_password=1")
+    second = render_document("#!/bin/bash\necho apply\n", "db_password=2")
     assert first != second
 
 
