@@ -304,13 +304,15 @@ def write_private_file(path: str, text: str, mode: int, owner=None, allow_disk: 
                          f" uid {os.geteuid()}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
+            # Mode first, owner second: changing the mode of a file root no longer owns would
+            # need CAP_FOWNER, which the writer's container does not get.
+            os.fchmod(out.fileno(), mode)
             if owner is not None:
                 try:
                     os.fchown(out.fileno(), *owner)
                 except PermissionError:
                     raise FailClosed(f"cannot give {path} to {owner[0]}:{owner[1]} as uid"
                                      f" {os.geteuid()}: run the writer as root") from None
-            os.fchmod(out.fileno(), mode)
             out.write(text)
         os.replace(temp, path)
     except (OSError, FailClosed) as err:
@@ -387,8 +389,9 @@ def write_config(args: list) -> None:
     ensure_tmpfs_dir(directory, options.allow_disk)
     try:
         # The containers mount DIR read-only as the odoo user: it must enter, nobody else may.
+        if os.stat(directory).st_mode & 0o7777 != 0o700:
+            os.chmod(directory, 0o700)
         os.chown(directory, *owner)
-        os.chmod(directory, 0o700)
     except PermissionError:
         raise FailClosed(f"cannot give {directory} to {options.owner} as uid {os.geteuid()}:"
                          " run the writer as root") from None

@@ -94,6 +94,11 @@ def _secrets_writer(service: OdooService) -> dict[str, Any]:
         "volumes": [f"./odoo_ladder_entrypoint.py:{WRITER_SCRIPT}:ro", f"./odoo.conf.base:{BASE_CONFIG_PATH}:ro",
                     f"{SECRETS_VOLUME}:{SECRETS_MOUNT}"],
         "network_mode": "none",
+        # Root only to give the files to the odoo uid (CHOWN) and to write into and read from the folder
+        # that uid owns (DAC_OVERRIDE); nothing else.
+        "cap_drop": ["ALL"],
+        "cap_add": ["CHOWN", "DAC_OVERRIDE"],
+        "security_opt": ["no-new-privileges:true"],
         "logging": LOGGING,
     }
 

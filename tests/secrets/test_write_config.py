@@ -4,13 +4,15 @@ The file it writes must be exactly what the Step 7 entrypoint writes for itself:
 """
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 
 from tests.secrets.aws_deny_stub import DenyingEndpoint
-from tests.secrets.conftest import (ADMIN_PASSWD, ADMIN_PASSWORD, DB_PASSWORD, distro_python,
+from tests.secrets.conftest import (ADMIN_PASSWD, ADMIN_PASSWORD, DB_PASSWORD, ENTRYPOINT, distro_python,
                                     entrypoint_env, probe_report, run_entrypoint)
-from tests.tools import require_root
+from tests.tools import require_root, require_tool
 
 ODOO_18 = (100, 101)  # the official 18.0/19.0 image's odoo user
 FATAL = "odoo-ladder-entrypoint: FATAL: "
@@ -173,3 +175,32 @@ def test_versions_ask_only_for_metadata(kind, action, base_config, tmpfs_dir):
                                                                             tmpfs_dir / "x")))
     assert f"not authorized to perform: {action} " in line
     assert "GetSecretValue" not in line
+
+
+def test_the_local_writer_needs_only_the_capabilities_its_container_gets(base_config, tmp_path):
+    """As in the secrets-writer service (cap_drop ALL, cap_add CHOWN and DAC_OVERRIDE): write twice
+    (the second time into the folder the odoo uid already owns), then print the role SQL."""
+    require_root()
+    setpriv = require_tool("setpriv")
+    from components.app.compose import compose_document
+    from components.app.service import odoo_service
+    from configs.load import from_mapping
+    from tests.stacks import local
+    writer = compose_document(odoo_service(from_mapping("t", local())), "local")["services"]["secrets-writer"]
+    caps = ",".join(f"+{cap.lower()}" for cap in writer["cap_add"])
+    assert writer["cap_drop"] == ["ALL"]
+    env = {**entrypoint_env(SimpleStore, base_config, tmp_path / "unused.conf"),
+           "ODOO_LADDER_SECRET_STORE": "env", **ENV_VALUES}
+    limited = [setpriv, "--bounding-set", f"-all,{caps}", "--inh-caps", "-all", "--", sys.executable, "-I", str(ENTRYPOINT)]
+    for _ in range(2):
+        result = subprocess.run([*limited, "--write-config", str(tmp_path / "volume"), "--owner", "100:101",
+                                 "--allow-disk"], env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    assert written(tmp_path / "volume" / "odoo.conf")[1:] == (0o400, ODOO_18)
+    sql = subprocess.run([*limited, "--role-sql", str(tmp_path / "volume" / "odoo.conf")], env=env,
+                         capture_output=True, text=True)
+    assert sql.returncode == 0 and "ALTER ROLE" in sql.stdout, sql.stderr
+    without = subprocess.run([setpriv, "--bounding-set", "-all,+chown", "--inh-caps", "-all", "--", sys.executable, "-I",
+                              str(ENTRYPOINT), "--role-sql", str(tmp_path / "volume" / "odoo.conf")],
+                             env=env, capture_output=True, text=True)
+    assert without.returncode != 0, "the check can fail: without DAC_OVERRIDE root cannot read the file"
