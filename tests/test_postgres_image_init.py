@@ -6,7 +6,6 @@ Run as the image runs it after dropping root (user postgres), against Debian's P
 """
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -60,7 +59,9 @@ def image_started(tmp_path):
             pytest.fail(f"the image's entrypoint did not bring PostgreSQL up:\n{output}")
         time.sleep(0.3)
     yield work, port, env
-    os.kill(proc.pid, signal.SIGINT)  # runuser passes it on: PostgreSQL's fast shutdown
+    # Stop the server this started, by its data directory (runuser does not pass signals on).
+    subprocess.run(["runuser", "-u", "postgres", "--", f"{PG_BIN}/pg_ctl", "-D", env["PGDATA"], "-m", "fast", "-w",
+                    "stop"], capture_output=True)
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
