@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pulumi
 
-from components.app.app import App, AppArgs
 from components.backup.backup import Backup, BackupArgs
 from components.credentials.credentials import Credentials, CredentialsArgs
+from components.delivery.from_config import deliver
 from components.dns.dns import Dns, DnsArgs
 from components.host.host import Host, HostArgs
 from components.logs.logs import Logs, LogsArgs
@@ -43,7 +43,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs["backup_bucket"] = bucket
     if cfg.components.logs and cfg.settings.logs.cloudwatch:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
-    app = App("app", AppArgs(cfg, credentials, host, backup_bucket=bucket))
-    if host is not None:
-        outputs["apply_association_id"] = app.association_id
+    delivery = deliver(cfg, credentials, host, backup_bucket=bucket)
+    if delivery is not None:
+        outputs["apply_association_id"] = delivery.association_id
     return outputs

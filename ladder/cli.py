@@ -10,9 +10,14 @@ from configs.load import from_stack_file
 
 
 def _render(args) -> int:
-    from ladder.render import write_artifacts
-    for path in write_artifacts(from_stack_file(args.stack), Path(args.out)):
+    from ladder.render import SHA_FILE, write_artifacts
+    written = write_artifacts(from_stack_file(args.stack), Path(args.out))
+    for path in written:
         print(path)
+    for path in written:
+        if path.name == SHA_FILE:
+            sha256 = path.read_text().split()[0]
+            print(f"bundle sha256 {sha256} (S3 key bundles/{sha256}.tar): {path.parent / 'bundle.tar'}")
     return 0
 
 

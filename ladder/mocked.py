@@ -53,6 +53,12 @@ class StackRun:
         assert len(found) == 1, f"expected one {type_}, found {[r.name for r in found]}"
         return found[0]
 
+    def named(self, type_: str, name: str) -> Registered:
+        """The resource of that type and logical name (several components may register the same type)."""
+        found = [r for r in self.of_type(type_) if r.name == name]
+        assert len(found) == 1, f"expected one {type_} named {name}, found {[r.name for r in self.of_type(type_)]}"
+        return found[0]
+
     def types(self) -> set[str]:
         return {r.type for r in self.resources}
 

@@ -1,7 +1,9 @@
 """The apply script, run for real with bash against a stand-in `docker` that records its calls.
 
-The stand-in replaces only the Docker engine (not available here); the script itself runs as shipped.
+The stand-in replaces only the Docker engine (not available here); the script itself runs as shipped:
+packed in its bundle and run by the local delivery's command, which unpacks the bundle from stdin.
 """
+import base64
 import os
 import stat
 import subprocess
@@ -9,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from components.app.bundle import render_bundle
 from components.app.service import odoo_service
 from components.delivery.apply_script import render_apply_script
+from components.delivery.artifact import pack
+from components.delivery.bundle import render_bundle
+from components.delivery.local import RUN_BUNDLE
 from configs.load import from_mapping
 from tests.stacks import local
 
@@ -28,12 +32,19 @@ SECRETS = {
 ROLE_SQL = "\\set pw `cat /run/secrets/db_password`\nALTER ROLE odoo PASSWORD :'pw';"
 
 
+def run_delivered(script: str, files: dict[str, str], env: dict[str, str], cwd=None) -> subprocess.CompletedProcess:
+    """As the local delivery runs it: the bundle on stdin, unpacked and applied by its command."""
+    stdin = base64.b64encode(pack(script, files).archive).decode()
+    return subprocess.run(["/bin/bash", "-c", RUN_BUNDLE], input=stdin, env=env, cwd=cwd,
+                          capture_output=True, text=True)
+
+
 @pytest.fixture
 def applier(tmp_path):
     cfg = from_mapping("test", local())
     project = tmp_path / "project"
-    script = tmp_path / "apply.sh"
-    script.write_text(render_apply_script("test", render_bundle(cfg), odoo_service(cfg), str(project), on_host=False))
+    files = render_bundle(cfg)
+    script = render_apply_script("test", files, odoo_service(cfg), str(project), on_host=False)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "docker").write_text(STAND_IN_DOCKER)
@@ -42,7 +53,7 @@ def applier(tmp_path):
 
     def apply(**overrides) -> subprocess.CompletedProcess:
         env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(log), **SECRETS, **overrides}
-        return subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True)
+        return run_delivered(script, files, env)
     return cfg, project, log, apply
 
 
@@ -100,15 +111,15 @@ def test_unsafe_or_missing_secrets_stop_before_anything_is_written(applier, bad)
 
 def test_the_host_variant_refuses_to_write_data_to_the_root_disk(tmp_path):
     cfg = from_mapping("test", local())
-    script = tmp_path / "apply.sh"
-    script.write_text(render_apply_script("test", render_bundle(cfg), odoo_service(cfg), str(tmp_path / "p"),
-                                          on_host=True).replace("/srv/odoo-data", str(tmp_path / "not-mounted")))
+    files = render_bundle(cfg)
+    script = render_apply_script("test", files, odoo_service(cfg), str(tmp_path / "p"),
+                                 on_host=True).replace("/srv/odoo-data", str(tmp_path / "not-mounted"))
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "docker").write_text(STAND_IN_DOCKER)
     (bin_dir / "docker").chmod(0o755)
     env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(tmp_path / "log"), **SECRETS}
-    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True)
+    result = run_delivered(script, files, env)
     assert result.returncode == 1
     assert "is not mounted; refusing to write data to the root disk" in result.stderr
     assert not (tmp_path / "log").exists()
@@ -118,10 +129,10 @@ def test_from_step3_the_host_gets_no_secret_and_the_db_password_only_visits_tmpf
     from tests.stacks import aws
     cfg = from_mapping("prod", aws(3))
     secrets_dir = tmp_path / "run"
-    script = tmp_path / "apply.sh"
-    script.write_text(render_apply_script("prod", render_bundle(cfg), odoo_service(cfg), str(tmp_path / "p"),
-                                          on_host=False).replace("/run/odoo-ladder/odoo-prod", str(secrets_dir))
-                      .replace("/etc/tmpfiles.d/odoo-ladder.conf", str(tmp_path / "tmpfiles.conf")))
+    files = render_bundle(cfg)
+    script = (render_apply_script("prod", files, odoo_service(cfg), str(tmp_path / "p"), on_host=False)
+              .replace("/run/odoo-ladder/odoo-prod", str(secrets_dir))
+              .replace("/etc/tmpfiles.d/odoo-ladder.conf", str(tmp_path / "tmpfiles.conf")))
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "secrets").mkdir()
     (tmp_path / "p" / "odoo.conf").write_text("db_password = left-by-step-2\n")
@@ -139,8 +150,8 @@ def test_from_step3_the_host_gets_no_secret_and_the_db_password_only_visits_tmpf
     log = tmp_path / "log"
 
     def apply():
-        return subprocess.run(["bash", str(script)], capture_output=True, text=True, cwd=tmp_path,
-                              env={"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(log)})
+        return run_delivered(script, files, {"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(log)},
+                             cwd=tmp_path)
     result = apply()
     assert result.returncode == 0, result.stderr
     assert calls(log) == ["ARGV: compose -p odoo-prod build",

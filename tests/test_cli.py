@@ -1,4 +1,5 @@
 """The `ladder` command as a user runs it: a fresh interpreter, the README's invocations."""
+import hashlib
 import json
 import subprocess
 import sys
@@ -33,8 +34,11 @@ def test_render_writes_every_artifact(tmp_path):
     result = ladder("render", STEP0, "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     for name in ("project/docker-compose.yml", "project/odoo.conf.base", "project/init-db.sh",
-                 "host/user-data.yaml", "host/apply.sh", "host/ssm-document.json"):
+                 "host/user-data.yaml", "host/apply.sh", "host/bundle.tar", "host/ssm-document.json"):
         assert (tmp_path / name).is_file(), name
+    sha256 = hashlib.sha256((tmp_path / "host" / "bundle.tar").read_bytes()).hexdigest()
+    assert f"bundle sha256 {sha256} (S3 key bundles/{sha256}.tar)" in result.stdout
+    assert f"bundles/{sha256}.tar" in (tmp_path / "host" / "ssm-document.json").read_text()
 
 
 def test_diff_from_dev_to_aws_adds_the_host_and_removes_the_local_delivery():

@@ -60,7 +60,7 @@ def test_an_empty_database_is_initialised_without_demo_and_the_admin_gets_the_st
 
 
 def test_the_rendered_config_keeps_demo_data_out_and_the_database_manager_off():
-    from components.app.bundle import render_bundle
+    from components.delivery.bundle import render_bundle
     from configs.load import from_mapping
     conf = render_bundle(from_mapping("dev", {}))["odoo.conf.base"]
     for line in ("without_demo = all", "list_db = False", "db_name = odoo", "dbfilter = ^odoo$"):

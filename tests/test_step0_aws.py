@@ -4,7 +4,7 @@ import json
 import yaml
 
 from ladder.mocked import run_stack
-from tests.stacks import aws
+from tests.stacks import aws, delivered_apply_script, delivered_bundle
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
 
@@ -94,7 +94,7 @@ def test_passwords_are_generated_and_kept_as_securestring_parameters():
 
 def test_the_host_reads_only_its_own_stack_parameters():
     run = run_stack(aws(), stack="prod")
-    policy = json.loads(run.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
+    policy = json.loads(run.named("aws:iam/rolePolicy:RolePolicy", "credentials-read").inputs["policy"])
     actions = {a for s in policy["Statement"] for a in s["Action"]}
     assert actions == {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"}
     resources = {r for s in policy["Statement"] for r in s["Resource"]}
@@ -102,14 +102,14 @@ def test_the_host_reads_only_its_own_stack_parameters():
                          "arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod/*"}
 
 
-def test_the_ssm_document_carries_the_project_but_no_secret():
+def test_the_bundle_carries_the_project_but_no_secret():
     run = run_stack(aws())
-    content = run.one("aws:ssm/document:Document").inputs["content"]
-    script = "\n".join(json.loads(content)["mainSteps"][0]["inputs"]["runCommand"])
+    script = delivered_apply_script(run)
     assert 'compose() { docker compose -p odoo-test "$@"; }' in script
     assert "compose up -d --remove-orphans" in script
     assert "/odoo-ladder/test/db_password" in script
-    assert "generated-credentials" not in content
+    assert not any("generated-credentials" in text for text in delivered_bundle(run).values())
+    assert "generated-credentials" not in run.one("aws:ssm/document:Document").inputs["content"]
     association = run.one("aws:ssm/association:Association").inputs
     assert association["targets"] == [{"key": "InstanceIds", "values": ["host-instance-id"]}]
     assert association["waitForSuccessTimeoutSeconds"] > 0

@@ -1,19 +1,19 @@
 """The script that applies a compose project on a Docker host: the same text locally and through SSM.
 
-It writes the rendered files and brings the project up without touching the data volumes; rolling
+It travels in the bundle (components/delivery/artifact.py) beside the project's files, installs
+them into the project folder and brings the project up without touching the data volumes; rolling
 out a change is running it again. Secrets are never part of the script, so it can be shown, stored
 and diffed. Steps 0-2 take them from the script's environment into files of the private project
 folder; from Step 3 the containers read them from AWS themselves and the host's disk holds none.
 """
 from __future__ import annotations
 
-import base64
-
 import yaml
 
 from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, host_secrets_dir, project_name
 from components.app.service import OdooService
 from components.backup.host_files import INSTALL_PATHS
+from components.delivery.artifact import PROJECT
 from configs.load import SECRET_KEYS
 
 # Environment variable -> secret file; the delivery fills the environment, never the script.
@@ -39,10 +39,8 @@ CHECK_SECRET = r"""check_secret() {
 }"""
 
 
-def _write(path: str, content: str) -> str:
-    mode = "0755" if path.endswith(".sh") else "0644"
-    encoded = base64.encodebytes(content.encode()).decode()
-    return f"write_file {path} {mode} <<'ODOO_LADDER_EOF'\n{encoded}ODOO_LADDER_EOF\n"
+def _install(path: str) -> str:
+    return f"install_file {path} {'0755' if path.endswith('.sh') else '0644'}\n"
 
 
 def _prepare_data_dirs(service: OdooService, volumes: list[str]) -> str:
@@ -150,19 +148,22 @@ set -euo pipefail
 umask 022
 
 dir="{project_dir}"
+# The project's files travel beside this script, in the bundle it was unpacked from.
+bundle="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)/{PROJECT}"
 {'' if in_containers else _check_secrets()}mkdir -p "$dir"
 # The project directory is private: only root (and the containers it mounts files into) reads it.
 chmod 0700 "$dir"
 cd "$dir"
 
-write_file() {{
+# Each file replaces its old copy in one rename, so a running container never reads half a file.
+install_file() {{
     mkdir -p "$(dirname "$1")"
-    base64 -d > "$1.new"
+    cp "$bundle/$1" "$1.new"
     chmod "$2" "$1.new"
     mv "$1.new" "$1"
 }}
 
-{''.join(_write(path, content) for path, content in sorted(files.items()))}
+{''.join(_install(path) for path in sorted(files))}
 {REMOVE_SECRET_FILES if in_containers else _write_secrets()}
 {_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}{_host_secrets_dir(secrets_dir) if in_containers else ''}
 compose() {{ docker compose -p {name} "$@"; }}
