@@ -37,6 +37,8 @@ class Registered:
     retain_on_delete: bool
     ignore_changes: list[str]
     custom: bool
+    # The former parents this resource is aliased to (its identity kept across a move in the tree).
+    alias_parents: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -126,7 +128,8 @@ class RecordingMonitor(MockMonitor):
                 type=request.type, name=request.name, parent=request.parent,
                 inputs=_unwrap(json_format.MessageToDict(request.object), "", secrets),
                 secret_paths=secrets, protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete),
-                ignore_changes=list(request.ignoreChanges), custom=bool(request.custom)))
+                ignore_changes=list(request.ignoreChanges), custom=bool(request.custom),
+                alias_parents=[a.spec.parentUrn for a in request.aliases if a.HasField("spec") and a.spec.parentUrn]))
         return response
 
 

@@ -32,3 +32,10 @@ def test_secrets_reach_the_command_only_as_secret_environment():
 def test_local_odoo_listens_on_loopback_only():
     compose = compose_of(run_stack(local()))
     assert compose["services"]["odoo"]["ports"] == ["127.0.0.1:8069:8069"]
+
+
+def test_the_delivery_keeps_its_identity_from_when_it_sat_under_app():
+    """Without the alias an existing dev stack would replace its command: the new one starts the
+    project, then the old one's delete runs `docker compose down` and leaves it stopped."""
+    delivery = run_stack(local()).one("odoo-ladder:delivery:LocalDelivery")
+    assert delivery.alias_parents == ["urn:pulumi:test::odoo-ladder::odoo-ladder:app:App::app"]
