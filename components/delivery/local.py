@@ -21,7 +21,7 @@ LOCAL_DIR = "$HOME/.odoo-ladder/{stack}"
 RUN_BUNDLE = f"""set -euo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-base64 -d | tar -xf - -C "$work"
+base64 --decode | tar -xf - -C "$work"
 bash "$work/{APPLY_SCRIPT}"
 """
 
