@@ -3,7 +3,7 @@
 Why SSM and not SSH: nothing but 80/443 (8069 at step 0) is open, the same `pulumi up` works from a
 laptop and from CI with AWS credentials alone, and Pulumi waits for the run to succeed.
 Why a bundle in S3: an SSM document may hold 64 KB and the project's files outgrow it (Step 4's
-made a 100 KB document). The document now names the bundle by its sha256 and stays ~2 KB whatever
+made a 100 KB document). The document now names the bundle by its sha256 and stays ~1.5 KB whatever
 the project holds; a changed bundle is a new key, a new document version, and another run.
 """
 from __future__ import annotations
