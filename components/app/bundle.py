@@ -27,7 +27,7 @@ def render_bundle(cfg: LadderConfig, backup_bucket: str = BUCKET_PLACEHOLDER) ->
     proxy = proxy_bundle(cfg)
     files = {
         "docker-compose.yml": render_compose(service, cfg.settings.target, proxy, project_name(cfg.stack),
-                                             container_logging(cfg)),
+                                             container_logging(cfg), cfg.settings.host.instance_type),
         "odoo.conf.base": render_odoo_conf(service),
         "init-db.sh": (SCRIPTS / "init-db.sh").read_text(),
         "db-init/10-odoo-role.sh": (SCRIPTS / "db-init" / "10-odoo-role.sh").read_text(),
