@@ -5,8 +5,8 @@ from tests.proxy.lab import start_lab, stop_lab
 from tests.tools import require_caddy, require_root, require_tool
 
 LAB_TOOLS = {
-    "caddy": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv"],
-    "nginx": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "nginx", "certbot"],
+    "caddy": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "setpriv"],
+    "nginx": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "nginx", "certbot", "setpriv"],
 }
 
 
