@@ -2,26 +2,18 @@
 time, and says what its bounds left out. Real scans of real files; the store is moto_server."""
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from ladder.checks import secrets as checks
 from ladder.checks.host_scan import scan
-from tests.peers import start_moto, stop
+# moto_server and the shell SSM would run, as the other host-scan tests use them.
+from tests.test_verify_secrets import local_shell, moto  # noqa: F401 (moto is a fixture)
 
 REGION = "eu-south-1"
 PATH = "/odoo-ladder/scan"
 VALUES = {"db_password": "BoundDb111x", "admin_passwd": "BoundMaster222x", "admin_password": "BoundLogin333x"}
 SECRET = VALUES["db_password"].encode()
-
-
-@pytest.fixture(scope="module")
-def moto():
-    proc, endpoint = start_moto()
-    yield endpoint
-    stop(proc)
 
 
 @pytest.fixture
@@ -33,15 +25,6 @@ def store(moto, monkeypatch):
     ssm = boto3.client("ssm", region_name=REGION)
     for key, value in VALUES.items():
         ssm.put_parameter(Name=f"{PATH}/{key}", Value=value, Type="SecureString", Overwrite=True)
-
-
-def local_shell(command: str) -> str:
-    """As SSM runs it on the host: sh, with python3 being this interpreter."""
-    shim = command.replace("python3 - ", f"{sys.executable} - ", 1)
-    done = subprocess.run(["sh", "-c", shim], capture_output=True, text=True, env=os.environ.copy(), timeout=120)
-    if done.returncode:
-        raise RuntimeError(done.stderr[-300:])
-    return done.stdout
 
 
 def host_like(root):
