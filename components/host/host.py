@@ -79,7 +79,7 @@ class Host(pulumi.ComponentResource):
             f"{name}-instance", ami=ami, instance_type=cfg.settings.host.instance_type,
             subnet_id=args.subnet_id, vpc_security_group_ids=[group.id], iam_instance_profile=profile.name,
             metadata_options={"http_tokens": "required", "http_endpoint": "enabled",
-                              "http_put_response_hop_limit": 2},
+                              "http_put_response_hop_limit": 1},
             root_block_device={"encrypted": True, "volume_type": "gp3",
                                "volume_size": cfg.settings.host.root_volume_gb},
             user_data=volume.id.apply(render_user_data), tags=tags,
