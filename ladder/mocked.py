@@ -79,6 +79,8 @@ class Mocks(pulumi.runtime.Mocks):
         if args.typ == "aws:kms/key:Key":
             state["arn"] = f"arn:aws:kms:{self.region}:{ACCOUNT}:key/{args.name}"
             state["keyId"] = args.name
+        if args.typ == "aws:iam/role:Role":  # key policies name the role by its real ARN shape
+            state["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{args.name}"
         if args.typ == "aws:ssm/parameter:Parameter":
             state.setdefault("version", 1)
         if args.typ == "aws:secretsmanager/secretVersion:SecretVersion":

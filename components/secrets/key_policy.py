@@ -1,0 +1,72 @@
+"""The stack's KMS key policy and alias: pure functions, the `secrets` component registers them.
+
+KMS reads no IAM policy unless the key policy lets it: a key policy that names the account root
+delegates to IAM, one that names a role grants directly. The policy here:
+
+- KeyAdministration: the account root (so IAM administrators of the account) may administer the
+  key (describe, tag, rotate, change its policy, schedule deletion), never use it. With
+  kms:PutKeyPolicy in the account's hands, the key can never become unmanageable, and KMS's
+  lockout safety check passes for a deployer whose IAM policy allows PutKeyPolicy.
+- HostDecryptViaStore: the host role may Decrypt, only when SSM or Secrets Manager asks on its
+  behalf in this region (kms:ViaService) and from this account (kms:CallerAccount).
+- DeployerUseViaStore: principals of this account whose own IAM policy allows it (the deployer
+  running `pulumi up`) may Encrypt, Decrypt and GenerateDataKey through the same two services only:
+  PutParameter encrypts with the caller's rights, and Pulumi reads a SecureString back with
+  decryption after writing it and on refresh. An account principal without such an IAM grant gets
+  nothing, unlike aws/ssm, whose policy lets every principal of the account decrypt through SSM.
+
+No statement lets anyone call Decrypt directly, so a ciphertext taken out of the store is useless,
+and no principal outside the account appears.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from components.secrets.inputs import ACCOUNT, PARTITION, REGION, check
+
+# The administrative actions of AWS's own "key administrators" statement, minus nothing: none of
+# them encrypts or decrypts. kms:Create* includes CreateGrant, an administrator's power anyway.
+ADMIN_ACTIONS = ("kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+                 "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
+                 "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+                 "kms:RotateKeyOnDemand")
+HOST_ACTIONS = ("kms:Decrypt",)
+DEPLOYER_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey")
+STORES = ("ssm", "secretsmanager")
+
+_ROLE_ARN = re.compile(r"^arn:aws(-[a-z]+)*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]+$")
+# KMS alias names: letters, digits, '/', '_' and '-' (no '.'), 1-256 characters, not alias/aws/.
+_ALIAS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def via_store(region: str) -> list[str]:
+    return [f"{store}.{region}.amazonaws.com" for store in STORES]
+
+
+def key_policy(partition: str, region: str, account_id: str, host_role_arn: str) -> dict:
+    check("partition", partition, PARTITION, "like aws, aws-cn or aws-us-gov")
+    check("region", region, REGION, "like eu-south-1")
+    check("account_id", account_id, ACCOUNT, "12 digits")
+    check("host_role_arn", host_role_arn, _ROLE_ARN, "arn:<partition>:iam::<account>:role/<name>")
+    root = f"arn:{partition}:iam::{account_id}:root"
+    through_the_store = {"StringEquals": {"kms:ViaService": via_store(region), "kms:CallerAccount": account_id}}
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": root},
+         "Action": list(ADMIN_ACTIONS), "Resource": "*"},
+        {"Sid": "HostDecryptViaStore", "Effect": "Allow", "Principal": {"AWS": host_role_arn},
+         "Action": list(HOST_ACTIONS), "Resource": "*", "Condition": through_the_store},
+        {"Sid": "DeployerUseViaStore", "Effect": "Allow", "Principal": {"AWS": root},
+         "Action": list(DEPLOYER_ACTIONS), "Resource": "*", "Condition": through_the_store},
+    ]}
+
+
+def key_alias(stack: str) -> str:
+    """alias/odoo-ladder-<stack>. A stack name may hold a '.', which aliases refuse: such a name is
+    spelled with '_' and a short hash of the real name, so two stacks never share an alias."""
+    if not stack:
+        raise ValueError("stack='': a stack name is needed for the key's alias")
+    safe = _ALIAS_UNSAFE.sub("_", stack)
+    if safe != stack:
+        safe = f"{safe}-{hashlib.sha256(stack.encode()).hexdigest()[:8]}"
+    return f"alias/odoo-ladder-{safe}"[:256]
