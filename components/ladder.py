@@ -32,7 +32,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     key_arn = None
     if host is not None:
         # On AWS the stack's own key encrypts its secrets from Step 0 (never aws/ssm).
-        key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.region, host.role_arn)).key_arn
+        key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn)).key_arn
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]

@@ -37,6 +37,8 @@ class Registered:
     retain_on_delete: bool
     ignore_changes: list[str]
     custom: bool
+    replace_on_changes: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
 
 
 @dataclass
@@ -80,7 +82,10 @@ class Mocks(pulumi.runtime.Mocks):
             state["arn"] = f"arn:aws:kms:{self.region}:{ACCOUNT}:key/{args.name}"
             state["keyId"] = args.name
         if args.typ == "aws:iam/role:Role":  # key policies name the role by its real ARN shape
-            state["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{args.name}"
+            state.setdefault("name", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
+            state["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{state['name']}"
+        if args.typ == "aws:cloudwatch/logGroup:LogGroup":
+            state["arn"] = f"arn:aws:logs:{self.region}:{ACCOUNT}:log-group:{state.get('name', args.name)}"
         if args.typ == "aws:ssm/parameter:Parameter":
             state.setdefault("version", 1)
         if args.typ == "aws:secretsmanager/secretVersion:SecretVersion":
@@ -89,6 +94,7 @@ class Mocks(pulumi.runtime.Mocks):
             state.setdefault("associationId", f"{args.name}-association")
         if args.typ == "aws:s3/bucket:Bucket":
             state.setdefault("bucket", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
+            state["arn"] = f"arn:aws:s3:::{state['bucket']}"  # policies name it by its real ARN shape
         if args.typ == "aws:ec2/eip:Eip":
             state["publicIp"] = "198.51.100.10"
         if args.typ == "aws:ssm/document:Document":
@@ -122,7 +128,9 @@ class RecordingMonitor(MockMonitor):
                 type=request.type, name=request.name, parent=request.parent,
                 inputs=_unwrap(json_format.MessageToDict(request.object), "", secrets),
                 secret_paths=secrets, protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete),
-                ignore_changes=list(request.ignoreChanges), custom=bool(request.custom)))
+                ignore_changes=list(request.ignoreChanges), custom=bool(request.custom),
+                replace_on_changes=list(request.replaceOnChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace)))
         return response
 
 

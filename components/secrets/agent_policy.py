@@ -41,8 +41,10 @@ SESSION_CHANNEL_ACTIONS = ("ssmmessages:CreateControlChannel", "ssmmessages:Crea
 COMMAND_MESSAGE_ACTIONS = ("ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage",
                            "ec2messages:FailMessage", "ec2messages:GetEndpoint",
                            "ec2messages:GetMessages", "ec2messages:SendReply")
-ASSOCIATION_ACTIONS = ("ssm:ListAssociations", "ssm:ListInstanceAssociations", "ssm:DescribeAssociation",
-                       "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus")
+ASSOCIATION_READ_ACTIONS = ("ssm:ListAssociations", "ssm:ListInstanceAssociations", "ssm:DescribeAssociation")
+# These two name an association or a document (and the instance) as required resources: scoped to
+# this account and region.
+ASSOCIATION_STATUS_ACTIONS = ("ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus")
 DOCUMENT_READ_ACTIONS = ("ssm:GetDocument", "ssm:DescribeDocument")
 # Every way to read a parameter's value; denied outside the stack's path whatever else allows it.
 PARAMETER_READ_ACTIONS = ("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
@@ -68,8 +70,12 @@ def agent_policy(partition: str, region: str, account_id: str, path: str, stack:
          "Resource": "*"},
         {"Sid": "RunCommandMessages", "Effect": "Allow", "Action": list(COMMAND_MESSAGE_ACTIONS),
          "Resource": "*"},
-        {"Sid": "StateManagerAssociations", "Effect": "Allow", "Action": list(ASSOCIATION_ACTIONS),
+        {"Sid": "StateManagerAssociations", "Effect": "Allow", "Action": list(ASSOCIATION_READ_ACTIONS),
          "Resource": "*"},
+        {"Sid": "StateManagerStatus", "Effect": "Allow", "Action": list(ASSOCIATION_STATUS_ACTIONS),
+         "Resource": [f"arn:{partition}:ssm:{region}:{account_id}:association/*",
+                      f"arn:{partition}:ssm:{region}:{account_id}:document/*",
+                      f"arn:{partition}:ec2:{region}:{account_id}:instance/*"]},
         document_statement(partition, region, account_id, stack, document_arns),
         deny_other_parameters(partition, region, account_id, path),
     ]}

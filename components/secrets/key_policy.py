@@ -7,10 +7,13 @@ delegates to IAM, one that names a role grants directly. The policy here:
   key (describe, tag, rotate, change its policy, schedule deletion), never use it. With
   kms:PutKeyPolicy in the account's hands, the key can never become unmanageable, and KMS's
   lockout safety check passes for a deployer whose IAM policy allows PutKeyPolicy.
-- HostDecryptViaStore: the host role may Decrypt, only when SSM or Secrets Manager asks on its
-  behalf in this region (kms:ViaService) and from this account (kms:CallerAccount).
+- HostDecryptViaStore: the host role may Decrypt, only when the stack's store (SSM or Secrets
+  Manager, as secrets.store says) asks on its behalf in this region (kms:ViaService) and from this
+  account (kms:CallerAccount). A key policy that names a role grants without any IAM policy, so
+  this statement alone decides what the host can do with the key.
 - DeployerUseViaStore: principals of this account whose own IAM policy allows it (the deployer
-  running `pulumi up`) may Encrypt, Decrypt and GenerateDataKey through the same two services only:
+  running `pulumi up`) may Encrypt, Decrypt and GenerateDataKey through SSM or Secrets Manager only
+  (both, so that moving between stores works in one `pulumi up`):
   PutParameter encrypts with the caller's rights, and Pulumi reads a SecureString back with
   decryption after writing it and on refresh. An account principal without such an IAM grant gets
   nothing, unlike aws/ssm, whose policy lets every principal of the account decrypt through SSM.
@@ -25,12 +28,15 @@ import re
 
 from components.secrets.inputs import ACCOUNT, PARTITION, REGION, check
 
-# The administrative actions of AWS's own "key administrators" statement, minus nothing: none of
-# them encrypts or decrypts. kms:Create* includes CreateGrant, an administrator's power anyway.
-ADMIN_ACTIONS = ("kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-                 "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
-                 "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-                 "kms:RotateKeyOnDemand")
+# Administration only, listed one by one (no "kms:Create*"-style wildcard that would also match
+# what the future adds): what Pulumi and an administrator do with the key and its aliases. No
+# CreateGrant: neither SSM nor Secrets Manager needs grants, and a grant could hand out Decrypt.
+ADMIN_ACTIONS = ("kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus",
+                 "kms:EnableKeyRotation", "kms:DisableKeyRotation", "kms:RotateKeyOnDemand",
+                 "kms:ListKeyRotations", "kms:EnableKey", "kms:DisableKey", "kms:UpdateKeyDescription",
+                 "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource", "kms:CreateAlias",
+                 "kms:UpdateAlias", "kms:DeleteAlias", "kms:ListGrants", "kms:RevokeGrant",
+                 "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion")
 HOST_ACTIONS = ("kms:Decrypt",)
 DEPLOYER_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey")
 STORES = ("ssm", "secretsmanager")
@@ -44,20 +50,24 @@ def via_store(region: str) -> list[str]:
     return [f"{store}.{region}.amazonaws.com" for store in STORES]
 
 
-def key_policy(partition: str, region: str, account_id: str, host_role_arn: str) -> dict:
+def key_policy(partition: str, region: str, account_id: str, host_role_arn: str, store: str) -> dict:
+    if store not in STORES:
+        raise ValueError(f"store={store!r}: must be one of {', '.join(STORES)}")
     check("partition", partition, PARTITION, "like aws, aws-cn or aws-us-gov")
     check("region", region, REGION, "like eu-south-1")
     check("account_id", account_id, ACCOUNT, "12 digits")
     check("host_role_arn", host_role_arn, _ROLE_ARN, "arn:<partition>:iam::<account>:role/<name>")
     root = f"arn:{partition}:iam::{account_id}:root"
-    through_the_store = {"StringEquals": {"kms:ViaService": via_store(region), "kms:CallerAccount": account_id}}
+    through_the_store = {"StringEquals": {"kms:ViaService": f"{store}.{region}.amazonaws.com",
+                                          "kms:CallerAccount": account_id}}
+    through_either_store = {"StringEquals": {"kms:ViaService": via_store(region), "kms:CallerAccount": account_id}}
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": root},
          "Action": list(ADMIN_ACTIONS), "Resource": "*"},
         {"Sid": "HostDecryptViaStore", "Effect": "Allow", "Principal": {"AWS": host_role_arn},
          "Action": list(HOST_ACTIONS), "Resource": "*", "Condition": through_the_store},
         {"Sid": "DeployerUseViaStore", "Effect": "Allow", "Principal": {"AWS": root},
-         "Action": list(DEPLOYER_ACTIONS), "Resource": "*", "Condition": through_the_store},
+         "Action": list(DEPLOYER_ACTIONS), "Resource": "*", "Condition": through_either_store},
     ]}
 
 

@@ -20,6 +20,7 @@ from components.secrets.key_policy import key_alias, key_policy
 @dataclass
 class SecretsArgs:
     stack: str
+    store: str  # ssm or secretsmanager: the only service through which the host may decrypt
     region: str
     host_role_arn: pulumi.Input[str]
 
@@ -31,7 +32,7 @@ class Secrets(pulumi.ComponentResource):
         super().__init__("odoo-ladder:secrets:Secrets", name, None, opts)
         account = aws.get_caller_identity().account_id
         policy = pulumi.Output.from_input(args.host_role_arn).apply(
-            lambda role: json.dumps(key_policy("aws", args.region, account, role)))
+            lambda role: json.dumps(key_policy("aws", args.region, account, role, args.store)))
         key = aws.kms.Key(f"{name}-key", description=f"odoo-ladder {args.stack}: the stack's secrets",
                           enable_key_rotation=True, deletion_window_in_days=30, policy=policy,
                           tags={"odoo-ladder:stack": args.stack},
