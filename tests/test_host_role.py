@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from components.secrets.agent_policy import STACK_TAG
 from components.secrets.iam_eval import ALLOW, DENY, IMPLICIT_DENY, Request, decide, kms_decision
 from ladder.mocked import ACCOUNT, run_stack
 from tests.stacks import aws
@@ -79,7 +80,10 @@ def test_the_stack_reads_its_own_parameters_but_never_their_history(stack):
 def test_documents_are_read_only_when_tagged_with_the_stack(stack):
     documents = role_documents(stack)
     arn = f"arn:aws:ssm:{REGION}:{ACCOUNT}:document/app-ssm-document-0a1b2c3"
-    mine = {"aws:ResourceTag/odoo-ladder:stack": "prod"}
+    # The agent may read the delivery's document only through its tag: every document must carry it.
+    delivered = stack.of_type("aws:ssm/document:Document")
+    assert delivered and all(d.inputs["tags"].get(STACK_TAG) == "prod" for d in delivered)
+    mine = {f"aws:ResourceTag/{STACK_TAG}": delivered[0].inputs["tags"][STACK_TAG]}
     assert decide(documents, Request("ssm:GetDocument", arn, context=mine)) == ALLOW
     assert decide(documents, Request("ssm:GetDocument", arn, context={"aws:ResourceTag/odoo-ladder:stack": "x"})) != ALLOW
     assert decide(documents, Request("ssm:GetDocument", arn)) != ALLOW
@@ -154,3 +158,9 @@ def _store(run) -> str:
 
 def _other_store(run) -> str:
     return "ssm" if _store(run) == "secretsmanager" else "secretsmanager"
+
+
+def test_the_role_inline_policies_fit_with_room_to_grow(stack):
+    """IAM counts a role's inline policies together (10,240 characters, whitespace not counted)."""
+    total = sum(len(json.dumps(d, separators=(",", ":"))) for d in role_documents(stack))
+    assert total < 10240 // 2, total
