@@ -15,7 +15,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.credentials.rotation import rotation_epoch, rotation_keepers
-from components.secrets.policy import parameter_path, read_policy  # noqa: F401 (parameter_path: re-exported)
+from components.secrets.policy import parameter_path, read_policy
 from configs.load import SECRET_KEYS, LadderConfig
 
 

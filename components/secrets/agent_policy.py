@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from components.secrets.inputs import ACCOUNT, PARTITION, PATH, REGION, check
+from components.secrets.inputs import check, check_account_place, check_path
 
 STACK_TAG = "odoo-ladder:stack"
 
@@ -58,10 +58,8 @@ def agent_policy(partition: str, region: str, account_id: str, path: str, stack:
                  document_arns: list[str] | None = None) -> dict:
     """The role's agent policy. document_arns: when given, GetDocument is scoped to exactly these
     (the delivery may pass its own); otherwise to this stack's tagged documents in the region."""
-    check("partition", partition, PARTITION, "like aws, aws-cn or aws-us-gov")
-    check("region", region, REGION, "like eu-south-1")
-    check("account_id", account_id, ACCOUNT, "12 digits")
-    check("path", path, PATH, "like /odoo-ladder/<stack>, without a trailing '/' or '*'")
+    check_account_place(partition, region, account_id)
+    check_path(path)
     check("stack", stack, _STACK, "a Pulumi stack name")
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "AgentRegistration", "Effect": "Allow", "Action": list(AGENT_REGISTRATION_ACTIONS),

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from components.secrets.inputs import ACCOUNT, PARTITION, REGION, check
+from components.secrets.inputs import STORES, check, check_account_place, check_store
 
 # Administration only, listed one by one (no "kms:Create*"-style wildcard that would also match
 # what the future adds): what Pulumi and an administrator do with the key and its aliases. No
@@ -39,7 +39,6 @@ ADMIN_ACTIONS = ("kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms
                  "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion")
 HOST_ACTIONS = ("kms:Decrypt",)
 DEPLOYER_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey")
-STORES = ("ssm", "secretsmanager")
 
 _ROLE_ARN = re.compile(r"^arn:aws(-[a-z]+)*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]+$")
 # KMS alias names: letters, digits, '/', '_' and '-' (no '.'), 1-256 characters, not alias/aws/.
@@ -51,11 +50,8 @@ def via_store(region: str) -> list[str]:
 
 
 def key_policy(partition: str, region: str, account_id: str, host_role_arn: str, store: str) -> dict:
-    if store not in STORES:
-        raise ValueError(f"store={store!r}: must be one of {', '.join(STORES)}")
-    check("partition", partition, PARTITION, "like aws, aws-cn or aws-us-gov")
-    check("region", region, REGION, "like eu-south-1")
-    check("account_id", account_id, ACCOUNT, "12 digits")
+    check_store(store)
+    check_account_place(partition, region, account_id)
     check("host_role_arn", host_role_arn, _ROLE_ARN, "arn:<partition>:iam::<account>:role/<name>")
     root = f"arn:{partition}:iam::{account_id}:root"
     through_the_store = {"StringEquals": {"kms:ViaService": f"{store}.{region}.amazonaws.com",
@@ -79,4 +75,7 @@ def key_alias(stack: str) -> str:
     safe = _ALIAS_UNSAFE.sub("_", stack)
     if safe != stack:
         safe = f"{safe}-{hashlib.sha256(stack.encode()).hexdigest()[:8]}"
-    return f"alias/odoo-ladder-{safe}"[:256]
+    alias = f"alias/odoo-ladder-{safe}"
+    if len(alias) > 256:  # Pulumi's stack names stop at 100 characters; this is a guard, not a path
+        raise ValueError(f"stack={stack!r}: too long for a KMS alias (256 characters)")
+    return alias

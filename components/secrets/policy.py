@@ -4,11 +4,10 @@ Pure functions (input -> dict), no Pulumi: the `secrets` component json.dumps th
 `aws.iam.RolePolicy`. The role may read only the names under the stack's path and decrypt with the
 stack's KMS key only when the store asks KMS on its behalf (kms:ViaService); it can write nothing.
 """
-from components.secrets.inputs import ACCOUNT, KMS_KEY_ARN, PARTITION, PATH, REGION, check
+from components.secrets.inputs import KMS_KEY_ARN, check, check_account_place, check_path, check_store
 
 # The names the image's entrypoint reads under the path (image/odoo_ladder_entrypoint.py).
 SECRET_KEYS = ("db_password", "admin_passwd")
-STORES = ("ssm", "secretsmanager")
 
 SSM_READ_ACTIONS = ("ssm:GetParameter", "ssm:GetParameters")
 SSM_LIST_ACTIONS = ("ssm:GetParametersByPath",)
@@ -23,7 +22,7 @@ def parameter_path(stack: str) -> str:
 
 def secret_names(path: str) -> dict:
     """Parameter / secret name for each key, e.g. {'db_password': '/odoo-ladder/prod/db_password'}."""
-    check("path", path, PATH, "like /odoo-ladder/<stack>, without a trailing '/' or '*'")
+    check_path(path)
     return {key: f"{path}/{key}" for key in SECRET_KEYS}
 
 
@@ -35,12 +34,9 @@ def read_policy(store: str, partition: str, region: str, account_id: str, path: 
     (aws/ssm, aws/secretsmanager) encrypts the values, whose key policy already lets the account
     decrypt through the service, so no KMS statement is needed.
     """
-    if store not in STORES:
-        raise ValueError(f"store={store!r}: must be one of {', '.join(STORES)}")
-    check("partition", partition, PARTITION, "like aws, aws-cn or aws-us-gov")
-    check("region", region, REGION, "like eu-south-1")
-    check("account_id", account_id, ACCOUNT, "12 digits")
-    check("path", path, PATH, "like /odoo-ladder/<stack>, without a trailing '/' or '*'")
+    check_store(store)
+    check_account_place(partition, region, account_id)
+    check_path(path)
     if store == "ssm":
         statements = _ssm_statements(partition, region, account_id, path)
     else:
