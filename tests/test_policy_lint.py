@@ -61,3 +61,34 @@ def test_parliament_does_catch_a_bad_policy():
         {"Effect": "Allow", "Action": ["ssm:GetParameter", "ssm:GetDocument", "s3:GetObject"], "Resource": "*"}]}
     issues = {f.issue for f in parliament.analyze_policy_string(json.dumps(bad), include_community_auditors=True).findings}
     assert "RESOURCE_STAR" in issues
+
+
+def _iam_actions() -> set[str]:
+    """Every action IAM knows (the Service Authorization Reference, as parliament ships it)."""
+    import os
+    with open(os.path.join(os.path.dirname(parliament.__file__), "iam_definition.json")) as f:
+        return {f"{s['prefix']}:{p['privilege']}".lower() for s in json.load(f) for p in s["privileges"]}
+
+
+AGENT_ONLY = {"ssm:ListInstanceAssociations", "ssm:UpdateInstanceAssociationStatus", "ssm:UpdateInstanceInformation"}
+
+
+def test_every_action_named_exists_in_iam_and_in_the_api():
+    """A misspelt action is silently useless; botocore's models name the public API operations.
+    The agent's own operations are not public (AWS's "Reference: ec2messages, ssmmessages, and other
+    API operations" lists them): IAM's reference alone vouches for those."""
+    import botocore.session
+    from components.secrets import agent_policy, key_policy, policy
+    named = {*agent_policy.AGENT_REGISTRATION_ACTIONS, *agent_policy.SESSION_CHANNEL_ACTIONS,
+             *agent_policy.COMMAND_MESSAGE_ACTIONS, *agent_policy.ASSOCIATION_READ_ACTIONS,
+             *agent_policy.ASSOCIATION_STATUS_ACTIONS, *agent_policy.DOCUMENT_READ_ACTIONS,
+             *agent_policy.PARAMETER_READ_ACTIONS, *key_policy.ADMIN_ACTIONS, *key_policy.HOST_ACTIONS,
+             *key_policy.DEPLOYER_ACTIONS, *policy.SSM_READ_ACTIONS, *policy.SSM_LIST_ACTIONS,
+             *policy.SECRETSMANAGER_READ_ACTIONS, *policy.KMS_DECRYPT_ACTIONS}
+    known = _iam_actions()
+    assert not [a for a in named if a.lower() not in known]
+    session = botocore.session.get_session()
+    for action in named:
+        service, operation = action.split(":")
+        if service in session.get_available_services() and action not in AGENT_ONLY:
+            assert operation in session.get_service_model(service).operation_names, action
