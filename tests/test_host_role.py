@@ -164,3 +164,11 @@ def test_the_role_inline_policies_fit_with_room_to_grow(stack):
     """IAM counts a role's inline policies together (10,240 characters, whitespace not counted)."""
     total = sum(len(json.dumps(d, separators=(",", ":"))) for d in role_documents(stack))
     assert total < 10240 // 2, total
+
+
+def test_a_dot_in_the_stack_name_is_literal_in_the_role_policies():
+    run = run_stack(aws(3), stack="team.prod")
+    documents = role_documents(run)
+    assert decide(documents, Request("ssm:GetParameter", f"{PARAMETER}/odoo-ladder/team.prod/db_password")) == ALLOW
+    for other in ("/odoo-ladder/teamXprod/db_password", "/odoo-ladder/team/prod/db_password"):
+        assert decide(documents, Request("ssm:GetParameter", f"{PARAMETER}{other}")) == DENY, other

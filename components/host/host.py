@@ -68,7 +68,7 @@ class Host(pulumi.ComponentResource):
         # Session Manager replaces SSH, and the compose project is delivered through SSM: the agent's own
         # minimal policy, not AmazonSSMManagedInstanceCore (ssm:GetParameter and GetDocument on `*`).
         account = aws.get_caller_identity().account_id
-        aws.iam.RolePolicy(f"{name}-ssm-agent", role=role.name, opts=child, policy=json.dumps(
+        agent = aws.iam.RolePolicy(f"{name}-ssm-agent", role=role.name, opts=child, policy=json.dumps(
             agent_policy("aws", cfg.region, account, parameter_path(cfg.stack), cfg.stack)))
         profile = aws.iam.InstanceProfile(f"{name}-profile", role=role.name, opts=child)
 
@@ -88,7 +88,8 @@ class Host(pulumi.ComponentResource):
             root_block_device={"encrypted": True, "volume_type": "gp3",
                                "volume_size": cfg.settings.host.root_volume_gb},
             user_data=volume.id.apply(render_user_data), tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored))
+            # The agent registers, and runs the delivery's association, only with its policy in place.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored, depends_on=[agent]))
         aws.ec2.VolumeAttachment(f"{name}-data-attachment", device_name=DATA_DEVICE, volume_id=volume.id,
                                  instance_id=instance.id, stop_instance_before_detaching=True, opts=child)
         address = aws.ec2.Eip(f"{name}-eip", domain="vpc", instance=instance.id, tags=tags, opts=child)
