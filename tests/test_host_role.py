@@ -172,3 +172,17 @@ def test_a_dot_in_the_stack_name_is_literal_in_the_role_policies():
     assert decide(documents, Request("ssm:GetParameter", f"{PARAMETER}/odoo-ladder/team.prod/db_password")) == ALLOW
     for other in ("/odoo-ladder/teamXprod/db_password", "/odoo-ladder/team/prod/db_password"):
         assert decide(documents, Request("ssm:GetParameter", f"{PARAMETER}{other}")) == DENY, other
+
+
+def test_the_evaluation_would_catch_the_managed_policy_this_replaced():
+    """AmazonSSMManagedInstanceCore's first statement (AWS's published document, v2): with it, the
+    host could read another stack's parameters; the Deny now wins even if someone attaches it."""
+    core = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+        "ssm:DescribeAssociation", "ssm:GetDeployablePatchSnapshotForInstance", "ssm:GetDocument",
+        "ssm:DescribeDocument", "ssm:GetManifest", "ssm:GetParameter", "ssm:GetParameters",
+        "ssm:ListAssociations", "ssm:ListInstanceAssociations", "ssm:PutInventory", "ssm:PutComplianceItems",
+        "ssm:PutConfigurePackageResult", "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus",
+        "ssm:UpdateInstanceInformation"]}]}
+    other = Request("ssm:GetParameter", f"{PARAMETER}/odoo-ladder/staging/db_password")
+    assert decide([core], other) == ALLOW
+    assert decide([core, *role_documents(run_stack(aws(0), stack="prod"))], other) == DENY
