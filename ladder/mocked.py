@@ -39,6 +39,8 @@ class Registered:
     custom: bool
     # The former parents this resource is aliased to (its identity kept across a move in the tree).
     alias_parents: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
 
 
 @dataclass
@@ -87,6 +89,11 @@ class Mocks(pulumi.runtime.Mocks):
         if args.typ == "aws:kms/key:Key":
             state["arn"] = f"arn:aws:kms:{self.region}:{ACCOUNT}:key/{args.name}"
             state["keyId"] = args.name
+        if args.typ == "aws:iam/role:Role":  # key policies name the role by its real ARN shape
+            state.setdefault("name", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
+            state["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{state['name']}"
+        if args.typ == "aws:cloudwatch/logGroup:LogGroup":
+            state["arn"] = f"arn:aws:logs:{self.region}:{ACCOUNT}:log-group:{state.get('name', args.name)}"
         if args.typ == "aws:ssm/parameter:Parameter":
             state.setdefault("version", 1)
         if args.typ == "aws:secretsmanager/secretVersion:SecretVersion":
@@ -95,6 +102,7 @@ class Mocks(pulumi.runtime.Mocks):
             state.setdefault("associationId", f"{args.name}-association")
         if args.typ == "aws:s3/bucket:Bucket":
             state.setdefault("bucket", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
+            state["arn"] = f"arn:aws:s3:::{state['bucket']}"  # policies name it by its real ARN shape
         if args.typ == "aws:ec2/eip:Eip":
             state["publicIp"] = "198.51.100.10"
         if args.typ == "aws:ssm/document:Document":
@@ -129,7 +137,9 @@ class RecordingMonitor(MockMonitor):
                 inputs=_unwrap(json_format.MessageToDict(request.object), "", secrets),
                 secret_paths=secrets, protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete),
                 ignore_changes=list(request.ignoreChanges), custom=bool(request.custom),
-                alias_parents=[a.spec.parentUrn for a in request.aliases if a.HasField("spec") and a.spec.parentUrn]))
+                alias_parents=[a.spec.parentUrn for a in request.aliases if a.HasField("spec") and a.spec.parentUrn],
+                replace_on_changes=list(request.replaceOnChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace)))
         return response
 
 

@@ -4,7 +4,7 @@ import json
 import yaml
 
 from ladder.mocked import run_stack
-from tests.stacks import aws, delivered_apply_script, delivered_bundle
+from tests.stacks import aws, role_policy, delivered_apply_script, delivered_bundle
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
 
@@ -47,10 +47,11 @@ def test_the_instance_requires_imdsv2_and_encrypts_its_root_disk():
     assert "keyName" not in instance  # no SSH key: Session Manager only
 
 
-def test_the_instance_profile_grants_session_manager():
-    run = run_stack(aws())
-    arns = [a.inputs["policyArn"] for a in run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")]
-    assert arns == ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]
+def test_the_instance_profile_grants_session_manager_without_the_managed_policy():
+    run = run_stack(aws(), stack="prod")
+    assert not run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    actions = {a for s in role_policy(run, "host-ssm-agent")["Statement"] if s["Effect"] == "Allow" for a in s["Action"]}
+    assert {"ssm:UpdateInstanceInformation", "ssmmessages:OpenDataChannel", "ec2messages:GetMessages"} <= actions
 
 
 def test_the_data_volume_is_encrypted_protected_and_outlives_the_host():
@@ -94,12 +95,13 @@ def test_passwords_are_generated_and_kept_as_securestring_parameters():
 
 def test_the_host_reads_only_its_own_stack_parameters():
     run = run_stack(aws(), stack="prod")
-    policy = json.loads(run.named("aws:iam/rolePolicy:RolePolicy", "credentials-read").inputs["policy"])
+    policy = role_policy(run, "credentials-read")
     actions = {a for s in policy["Statement"] for a in s["Action"]}
-    assert actions == {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"}
+    assert actions == {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt"}
     resources = {r for s in policy["Statement"] for r in s["Resource"]}
     assert resources == {"arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod",
-                         "arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod/*"}
+                         "arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod/*",
+                         "arn:aws:kms:eu-south-1:123456789012:key/secrets-key"}
 
 
 def test_the_bundle_carries_the_project_but_no_secret():
