@@ -28,18 +28,28 @@ def _parent_name(resource: Registered) -> str | None:
 
 def plan_records(run: StackRun) -> list[dict]:
     return [{
+        "urn": r.urn,
         "type": r.type,
         "name": r.name,
         "parent": _parent_name(r),
         "inputs": _masked(r.inputs, "", r.secret_paths),
         "protect": r.protect,
         "retain_on_delete": r.retain_on_delete,
+        # `pulumi up` keeps the old value of these inputs, so a change to them is no change at all.
+        "ignore_changes": sorted(r.ignore_changes),
     } for r in run.resources]
 
 
-def plan(stack: str) -> list[dict]:
-    records = plan_records(run_stack(stack_config(stack), stack=stack_name(stack)))
+def plan_config(config: dict, stack: str) -> list[dict]:
+    """The records of a flat config map (`odoo-ladder:step` -> value) run as stack `stack`."""
+    records = plan_records(run_stack(config, stack=stack))
     return sorted(records, key=lambda r: (r["parent"] or "", r["type"], r["name"]))
+
+
+def plan(stack: str, as_stack: str | None = None) -> list[dict]:
+    """`as_stack` runs the file under another stack's name: names, tags and parameter paths derive
+    from the stack name, so `ladder diff A B` plans B as stack A to compare like with like."""
+    return plan_config(stack_config(stack), as_stack or stack_name(stack))
 
 
 def stack_name(stack_or_path: str) -> str:
