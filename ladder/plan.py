@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from configs.load import stack_file
+from ladder.holds_data import holds_data
 from ladder.mocked import Registered, StackRun, run_stack, stack_config
 
 MASK = "[secret]"
@@ -64,7 +65,8 @@ def render_tree(records: list[dict]) -> str:
 
     def walk(parent: str | None, depth: int) -> None:
         for record in children.get(parent, []):
-            marks = [m for m, on in (("protect", record["protect"]), ("retain", record["retain_on_delete"])) if on]
+            marks = [m for m, on in (("protect", record["protect"]), ("retain", record["retain_on_delete"]),
+                                     ("holds data", holds_data(record))) if on]
             suffix = f"  [{', '.join(marks)}]" if marks else ""
             lines.append(f"{'  ' * depth}{record['name']}  ({record['type']}){suffix}")
             walk(record["name"], depth + 1)

@@ -6,7 +6,8 @@ schema.json does not carry that flag, so the Terraform source is the reference. 
 Pulumi's input names (camelCase; nested blocks as `block.field`). `*` means every input.
 
 Where an entry comes from (terraform-provider-aws unless said; "read" = the schema block was read
-in that file at that commit; the others are from the provider's resource docs and not re-read):
+in that file at that commit, a stored version, not one release; "docs" = from the provider's documented
+behaviour, not re-read here):
 - aws_instance: internal/service/ec2/ec2_instance.go @0015dfcd (read)
 - aws_ebs_volume: internal/service/ec2/ebs_volume.go @0073593e (read)
 - aws_volume_attachment: internal/service/ec2/ebs_volume_attachment.go @0620f2a6 (read)

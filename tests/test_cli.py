@@ -27,6 +27,7 @@ def test_plan_tree_marks_what_holds_data():
     result = ladder("plan", "dev")
     assert result.returncode == 0, result.stderr
     assert "app-local-compose  (command:local:Command)" in result.stdout
+    assert "credentials-db_password  (random:index/randomPassword:RandomPassword)  [holds data]" in result.stdout
 
 
 def test_render_writes_every_artifact(tmp_path):
