@@ -24,6 +24,18 @@ DATA_TYPES: dict[str, str] = {
 }
 
 
+# What to do before a move deletes or replaces one; anything else: back it up or migrate it first.
+ADVICE: dict[str, str] = {
+    "aws:ebs/volume:Volume": "snapshot it and move the data first",
+    "aws:kms/key:Key": "keep it until nothing is encrypted with it: once deleted, what it encrypted is unreadable",
+    "aws:s3/bucket:Bucket": "keep the bucket (retain it) or copy the backup sets elsewhere first",
+    "aws:s3/bucketV2:BucketV2": "keep the bucket (retain it) or copy the backup sets elsewhere first",
+    "aws:ssm/parameter:Parameter": "make sure the value is stored elsewhere first",
+    "aws:secretsmanager/secret:Secret": "make sure the value is stored elsewhere first",
+    "random:index/randomPassword:RandomPassword": "a new password is generated: the rollout must set it where the old one was",
+}
+
+
 def holds_data(record: dict) -> bool:
     """A plan record (ladder.plan) that holds data: by type, or because the program protects it."""
     return record["type"] in DATA_TYPES or bool(record.get("protect") or record.get("retain_on_delete"))
@@ -31,3 +43,7 @@ def holds_data(record: dict) -> bool:
 
 def what_it_holds(record: dict) -> str:
     return DATA_TYPES.get(record["type"], "data (the program protects it)")
+
+
+def advice(record: dict) -> str:
+    return ADVICE.get(record["type"], "back it up or migrate it first")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from configs.load import LadderConfig
 from ladder.delivered import Delivered, delivered
 from ladder.diff import PlanDiff
-from ladder.holds_data import what_it_holds
+from ladder.holds_data import advice, what_it_holds
 
 WORLD = {"0.0.0.0/0", "::/0"}
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
@@ -129,7 +129,7 @@ def manual_steps(a: Side, b: Side, diff: PlanDiff) -> list[str]:
         lines.append(f"DNS: create the A record {b.cfg.settings.domain} -> the Elastic IP "
                      f"(`pulumi stack output dns_record`) before `pulumi up`, or set odoo-ladder:dns_zone_id")
     for record in diff.data_at_risk:
-        lines.append(f"data: {record['name']} holds {what_it_holds(record)}: back it up or migrate it first")
+        lines.append(f"data: {record['name']} holds {what_it_holds(record)}: {advice(record)}")
     return lines
 
 

@@ -176,7 +176,8 @@ def test_the_summary_of_a_proxy_switch_says_a_new_certificate_and_downtime():
 def test_the_summary_of_a_store_switch_and_of_a_move_down():
     assert "the secrets move from ssm to secretsmanager" in _summary("step3", "step3-secretsmanager")
     text = _summary("step4", "step3")
-    assert "data: backup-bucket holds the backup sets" in text and "downtime: none expected" in text
+    assert ("data: backup-bucket holds the backup sets: keep the bucket (retain it) or copy the backup sets "
+            "elsewhere first") in text and "downtime: none expected" in text
 
 
 def test_a_replaced_password_is_reported_as_a_rotation():

@@ -87,11 +87,14 @@ def test_no_move_replaces_the_host_or_anything_that_holds_data(before, after):
     assert replaced == [], f"{before} -> {after} replaces {replaced}"
 
 
-def test_leaving_secrets_manager_schedules_the_secrets_for_deletion():
-    """Known hazard, shown so a fix flips it: a removed secret's name stays taken for its recovery
-    window, so switching back to Secrets Manager within it fails (issue 9, 'Moves')."""
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "a Secrets Manager secret removed by a store switch is only scheduled for deletion (7 days), so "
+    "switching back within the window fails: free the name at once (recovery_window_in_days=0 once the "
+    "values are in the other store) or keep the secrets (issue 9, 'Moves')"))
+def test_a_store_switch_back_to_secrets_manager_finds_the_names_free():
     secrets = [r for r in planned("step3-secretsmanager") if r["type"] == "aws:secretsmanager/secret:Secret"]
-    assert secrets and all(r["inputs"].get("recoveryWindowInDays") == 7 for r in secrets)
+    assert secrets
+    assert all(r["inputs"].get("recoveryWindowInDays") == 0 or r["retain_on_delete"] for r in secrets)
 
 
 def test_the_matrix_covers_both_stores_and_both_proxies():
