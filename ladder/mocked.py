@@ -30,6 +30,7 @@ SECRET_MARK = "<secret>"
 class Registered:
     type: str
     name: str
+    urn: str
     parent: str
     inputs: dict[str, Any]
     secret_paths: set[str]
@@ -127,13 +128,25 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: Mocks, run: StackRun):
         super().__init__(mocks)
         self.run = run
+        self.urns: dict[str, str] = {}  # the mocks' URN -> the URN Pulumi itself would give
+
+    def _real_urn(self, request) -> str:
+        """Pulumi qualifies a child's type with its parent's whole type chain (the stack left out);
+        the mocks keep only the parent's last type, so `ladder diff` would not match real state."""
+        parent = self.urns.get(request.parent, "")
+        type_ = request.type
+        if parent:
+            type_ = f"{parent.split('::')[2]}${type_}"
+        stack, project = pulumi.get_stack(), pulumi.get_project()
+        return f"urn:pulumi:{stack}::{project}::{type_}::{request.name}"
 
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
+            urn = self.urns[response.urn] = self._real_urn(request)
             secrets: set[str] = set()
             self.run.resources.append(Registered(
-                type=request.type, name=request.name, parent=request.parent,
+                type=request.type, name=request.name, urn=urn, parent=request.parent,
                 inputs=_unwrap(json_format.MessageToDict(request.object), "", secrets),
                 secret_paths=secrets, protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete),
                 ignore_changes=list(request.ignoreChanges), custom=bool(request.custom),
