@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from ladder.holds_data import holds_data, what_it_holds
 from ladder.replacements import is_component, replacing_keys
 
+GENERATED_PASSWORD = "random:index/randomPassword:RandomPassword"
+
 
 @dataclass
 class Change:
@@ -37,9 +39,16 @@ class PlanDiff:
         return [r for r in self.removed if holds_data(r)]
 
     @property
+    def rotated(self) -> list[Change]:
+        """Generated passwords re-created because their keepers changed (entering or leaving Step 3,
+        another store or key): a rotation the same apply carries through (new value stored, database
+        role's password set, Odoo restarted), not a loss."""
+        return [c for c in self.replaced if c.after["type"] == GENERATED_PASSWORD and c.replaced_by == ["keepers"]]
+
+    @property
     def replaced_stateful(self) -> list[Change]:
         """Resources that hold data and are re-created: the old one, and what it held, is deleted."""
-        return [c for c in self.replaced if holds_data(c.before)]
+        return [c for c in self.replaced if holds_data(c.before) and c not in self.rotated]
 
     @property
     def data_at_risk(self) -> list[dict]:

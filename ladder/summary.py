@@ -94,8 +94,10 @@ def certificates(a: Side, b: Side) -> list[str]:
 
 
 def secrets(a: Side, b: Side, diff: PlanDiff) -> list[str]:
-    lines = [f"the generated password {c.name} is replaced: a new value (rotation)"
-             for c in diff.replaced if c.after["type"] == PASSWORD]
+    lines = [f"the generated password {c.name} rotates: the apply stores the new value, sets the database "
+             f"role's password and restarts Odoo" for c in diff.rotated]
+    lines += [f"the generated password {c.name} is replaced: a new value" for c in diff.replaced
+              if c.after["type"] == PASSWORD and c not in diff.rotated]
     stores = (a.cfg.components.secrets, b.cfg.components.secrets)
     if all(stores) and stores[0] != stores[1]:
         lines.append(f"the secrets move from {stores[0]} to {stores[1]}")

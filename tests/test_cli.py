@@ -53,9 +53,9 @@ def test_diff_step2_to_step3_prints_replacements_data_warnings_and_the_summary()
     result = ladder("diff", "configs/stacks/step2.yaml", "configs/stacks/step3.yaml")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    for line in ("+ secrets-key (aws:kms/key:Key)  !! holds data: the key the stack's secrets are encrypted with",
-                 "~ credentials-db_password (aws:ssm/parameter:Parameter): keyId  !! holds data: a stored secret",
-                 "2 to add, 5 to update, 0 to replace, 0 to remove",
+    for line in ("+- replace credentials-db_password (random:index/randomPassword:RandomPassword): keepers  "
+                 "!! holds data: a generated password in use by the database or Odoo; replacing deletes the old one",
+                 "0 to add, 1 to update, 4 to replace, 0 to remove",
                  "What this move does:",
                  "  ports: no change",
                  "  services: service caddy is added",
@@ -63,11 +63,12 @@ def test_diff_step2_to_step3_prints_replacements_data_warnings_and_the_summary()
                  "  certificates: the proxy switches from nginx to caddy: a new certificate is issued for "
                  "erp.example.org (nginx's is not carried over); each switch counts against Let's Encrypt's "
                  "rate limits",
-                 "  secrets: none rotated",
+                 "  secrets: the generated password credentials-db_password rotates: the apply stores the new "
+                 "value, sets the database role's password and restarts Odoo",
                  "  downtime: nginx stops and caddy starts: the site is down until caddy has its certificate",
                  "  manual steps: none"):
         assert line in lines, line
-    assert lines.index("What this move does:") == lines.index("2 to add, 5 to update, 0 to replace, 0 to remove") + 1
+    assert lines.index("What this move does:") == lines.index("0 to add, 1 to update, 4 to replace, 0 to remove") + 1
 
 
 def test_diff_marks_a_replacement_and_the_data_at_risk(tmp_path):

@@ -15,14 +15,11 @@ from ladder.diff import diff_plans
 from tests.moves import CONFIGS, MOVES, STACK, config_of, planned
 from tests.stacks import EXAMPLES
 
-KMS_FIX = ("the stack's KMS key is deleted while the stored secrets are encrypted with it: keep (retain) the key "
-           "when secrets go, or refuse the move down from step 3 (issue 9, 'Moves')")
 BUCKET_FIX = ("the protected backup bucket is removed (up stops half way, then the history is orphaned): "
               "refuse it unless backup.retain keeps the bucket and stops the timer (issue 9, 'Moves')")
 KNOWN_UNSAFE = {
-    ("step3", "step0"): KMS_FIX, ("step3", "step1"): KMS_FIX, ("step3", "step2"): KMS_FIX,
-    ("step4", "step0"): f"{BUCKET_FIX}; {KMS_FIX}", ("step4", "step1"): f"{BUCKET_FIX}; {KMS_FIX}",
-    ("step4", "step2"): f"{BUCKET_FIX}; {KMS_FIX}", ("step4", "step3"): BUCKET_FIX,
+    ("step4", "step0"): BUCKET_FIX, ("step4", "step1"): BUCKET_FIX,
+    ("step4", "step2"): BUCKET_FIX, ("step4", "step3"): BUCKET_FIX,
 }
 STORED_SECRET = {"aws:ssm/parameter:Parameter", "aws:secretsmanager/secret:Secret",
                  "aws:secretsmanager/secretVersion:SecretVersion"}
@@ -95,6 +92,13 @@ def test_a_store_switch_back_to_secrets_manager_finds_the_names_free():
     secrets = [r for r in planned("step3-secretsmanager") if r["type"] == "aws:secretsmanager/secret:Secret"]
     assert secrets
     assert all(r["inputs"].get("recoveryWindowInDays") == 0 or r["retain_on_delete"] for r in secrets)
+
+
+def test_entering_step3_rotates_the_generated_passwords_and_loses_nothing():
+    result = diff_plans(list(planned("step2")), list(planned("step3")))
+    assert sorted(c.name for c in result.rotated) == [
+        "credentials-admin_passwd", "credentials-admin_password", "credentials-db_password"]
+    assert result.data_at_risk == []
 
 
 def test_the_matrix_covers_both_stores_and_both_proxies():
