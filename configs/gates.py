@@ -92,6 +92,7 @@ def resolve(settings: StackSettings) -> Components:
     if settings.target == "aws" and settings.domain and settings.domain.split(".")[-1] == "localhost":
         problems.append("odoo-ladder:domain: localhost names get no public certificate; set the site's public "
                         "name, e.g. erp.example.org")
+    # The cluster's own rules wait for the cluster: until it is built, "not built yet" is the one answer.
     if components.cluster and _built("cluster") and components.database != "rds":
         problems.append("odoo-ladder:cluster.enabled: several Odoo tasks need a shared database; "
                         "set odoo-ladder:database.kind to rds (step 5) first")

@@ -33,3 +33,13 @@ def test_the_region_list_is_botocores_and_holds_the_examples_region():
     assert "cn-north-1" not in known_regions()
     for path in EXAMPLES:
         assert from_stack_file(str(path)).region in known_regions()
+
+
+def test_docs_config_lists_every_key():
+    from configs.load import NESTED, _known_keys
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "config.md").read_text()
+    keys = [k.split(":", 1)[1] for k in _known_keys()]
+    missing = [k for k in keys if k not in NESTED and f"`{k}`" not in docs and f"{k}`" not in docs
+               and f"`{k} " not in docs]
+    assert missing == []
+    assert [k for k in AWS_KEYS | set(AWS_REFUSED) if f"`{k}`" not in docs and f"`aws:{k}`" not in docs] == []
