@@ -100,8 +100,16 @@ def from_mapping(stack: str, config: Mapping[str, Any], secret_keys: Optional[fr
                         provider=keys.provider, warnings=tuple(warnings))
 
 
+def _require_ours(values: Mapping[str, Any]) -> None:
+    """A stack with none of our keys is a typo'd namespace or the wrong file, not a wish for the defaults."""
+    if not any(str(key).startswith(f"{NAMESPACE}:") for key in values):
+        raise ConfigError([f"the stack has no {NAMESPACE}: settings; set at least "
+                           f"`pulumi config set {NAMESPACE}:target local` (or aws), see docs/config.md"])
+
+
 def from_stack_file(stack_or_path: str) -> LadderConfig:
     found = read_stack_file(stack_or_path)
+    _require_ours(found.config)
     return from_mapping(found.stack, found.config, found.secure)
 
 
@@ -111,9 +119,7 @@ def from_pulumi() -> LadderConfig:
     from pulumi.runtime import config as runtime_config
 
     values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    if not any(key.startswith(f"{NAMESPACE}:") for key in values):
-        raise ConfigError([f"the stack has no {NAMESPACE}: settings; set at least "
-                           f"`pulumi config set {NAMESPACE}:target local` (or aws), see docs/config.md"])
+    _require_ours(values)
     secret = frozenset(key for key in values if runtime_config.is_config_secret(key))
     cfg = from_mapping(pulumi.get_stack(), values, secret)
     for warning in cfg.warnings:
