@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ValidationError
@@ -96,8 +95,8 @@ def from_mapping(stack: str, config: Mapping[str, Any], secret_keys: Optional[fr
     warnings = keys.warnings + unused_settings(settings, components)
     if settings.target == "local":
         warnings += [f"{k}: does nothing on the local target; remove it" for k in keys.provider]
-    return LadderConfig(stack=stack, settings=settings, components=components, given_secrets=frozenset(keys.given_secrets),
-                        provider=keys.provider, warnings=tuple(warnings))
+    return LadderConfig(stack=stack, settings=settings, components=components,
+                        given_secrets=frozenset(keys.given_secrets), provider=keys.provider, warnings=tuple(warnings))
 
 
 def _require_ours(values: Mapping[str, Any]) -> None:
