@@ -82,10 +82,11 @@ def from_mapping(stack: str, config: Mapping[str, Any], secret_keys: Optional[fr
         settings = StackSettings.model_validate({k: _decode(k, v) for k, v in keys.ours.items()})
     except ValidationError as err:
         problems += from_validation(err, _known_keys()).problems
+    # Checked on the raw target, so a bad region is reported even when other settings are wrong too.
+    if keys.ours.get("target") == "aws" and (region := region_problem(keys.provider.get("aws:region"))):
+        problems.append(region)
     components = None
     if settings is not None:
-        if settings.target == "aws" and (region := region_problem(keys.provider.get("aws:region"))):
-            problems.append(region)
         try:
             components = resolve(settings)
         except ConfigError as err:
