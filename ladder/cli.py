@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 
 from configs.errors import ConfigError
-from configs.load import from_stack_file
+from configs.load import LadderConfig
+from configs.load import from_stack_file as _load_stack_file
+
+
+def from_stack_file(stack: str) -> LadderConfig:
+    """The stack's validated config; settings that do nothing here are printed as warnings on stderr."""
+    cfg = _load_stack_file(stack)
+    for warning in cfg.warnings:
+        print(f"warning: {stack}: {warning}", file=sys.stderr)
+    return cfg
 
 
 def _render(args) -> int:

@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import pulumi
 from google.protobuf import json_format  # the inputs in wire form: secret markers kept
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from configs.load import SECRET_KEYS, stack_file
-
-import yaml
+from configs.load import SECRET_KEYS
+from configs.stack_file import read_stack_file
 
 PROJECT = "odoo-ladder"
 ACCOUNT = "123456789012"
@@ -157,24 +156,31 @@ class RecordingMonitor(MockMonitor):
 
 
 def stack_config(stack_or_path: str) -> dict[str, str]:
-    """A stack file's config as Pulumi hands it to a program: structured values as JSON text."""
-    document = yaml.safe_load(stack_file(stack_or_path).read_text()) or {}
+    """A stack file's config as Pulumi hands it to a program: structured values as JSON text.
+
+    Read with Pulumi's YAML rules (configs.stack_file): `12:30` stays text, duplicated keys are refused.
+    """
+    found = read_stack_file(stack_or_path)
     config = {}
-    for key, value in (document.get("config") or {}).items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
+    for key, value in found.config.items():
+        if key in found.secure:
             value = f"stack-file-secret-{key.split(':')[-1]}"
         config[key] = value if isinstance(value, str) else json.dumps(value)
     return config
 
 
 def run_stack(config: Mapping[str, Any], stack: str = "test", preview: bool = False,
-              into: StackRun | None = None) -> StackRun:
-    """Runs the program for a flat config map (`odoo-ladder:step` -> value) and returns what it did."""
+              into: StackRun | None = None, secret_keys: Iterable[str] | None = None) -> StackRun:
+    """Runs the program for a flat config map (`odoo-ladder:step` -> value) and returns what it did.
+
+    `secret_keys`: the keys Pulumi marks secret; by default every password key, as `secure:` gives them.
+    """
     from components.ladder import build
     from configs.load import from_pulumi
 
     flat = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in config.items()}
-    secret_keys = [k for k in flat if k.split(":", 1)[-1] in SECRET_KEYS]
+    if secret_keys is None:
+        secret_keys = [k for k in flat if k.split(":", 1)[-1] in SECRET_KEYS]
     run = into if into is not None else StackRun()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -182,7 +188,7 @@ def run_stack(config: Mapping[str, Any], stack: str = "test", preview: bool = Fa
     mocks = Mocks(flat.get("aws:region", "eu-south-1"))
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview,
                              monitor=RecordingMonitor(mocks, run))
-    pulumi.runtime.set_all_config(flat, secret_keys)
+    pulumi.runtime.set_all_config(flat, list(secret_keys))
 
     @pulumi.runtime.test
     def program():

@@ -21,17 +21,18 @@ def test_step0_registers_the_host_its_network_and_the_delivery():
 
 
 def test_only_8069_is_open_and_only_to_the_admin_cidrs():
-    run = run_stack(aws(admin_cidrs=["203.0.113.7/32", "2001:db8::/64"]))
+    # IPv6 CIDRs and an empty list are refused by the config (tests/test_config_errors.py).
+    run = run_stack(aws(admin_cidrs=["203.0.113.7/32", "198.51.100.0/24"]))
     ingress = run.one(SG).inputs["ingress"]
     assert {(r["fromPort"], r["toPort"]) for r in ingress} == {(8069, 8069)}
-    assert sorted(c for r in ingress for c in r.get("cidrBlocks", [])) == ["203.0.113.7/32"]
-    assert sorted(c for r in ingress for c in r.get("ipv6CidrBlocks", [])) == ["2001:db8::/64"]
+    assert sorted(c for r in ingress for c in r.get("cidrBlocks", [])) == ["198.51.100.0/24", "203.0.113.7/32"]
+    assert all(not r.get("ipv6CidrBlocks") for r in ingress)
     assert all("0.0.0.0/0" not in r.get("cidrBlocks", []) for r in ingress)
 
 
-def test_without_admin_cidrs_nothing_is_open():
-    run = run_stack({k: v for k, v in aws().items() if k != "odoo-ladder:admin_cidrs"})
-    assert run.one(SG).inputs.get("ingress", []) == []
+def test_with_the_proxy_nothing_but_80_and_443_is_open_whatever_admin_cidrs_says():
+    run = run_stack(aws(1))
+    assert {(r["fromPort"], r["toPort"]) for r in run.one(SG).inputs["ingress"]} == {(80, 80), (443, 443)}
 
 
 def test_subnets_give_no_public_address_by_default_the_eip_does():
