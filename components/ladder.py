@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pulumi
 
-from components.app.app import App, AppArgs
 from components.backup.backup import Backup, BackupArgs
 from components.credentials.credentials import Credentials, CredentialsArgs
+from components.delivery.from_config import deliver
 from components.dns.dns import Dns, DnsArgs
 from components.host.host import Host, HostArgs
 from components.logs.logs import Logs, LogsArgs
@@ -30,9 +30,9 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     else:
         outputs["url"] = site_url(cfg) or "http://localhost:8069"
     key_arn = None
-    if cfg.components.secrets:
-        secrets = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets))
-        key_arn = secrets.key_arn
+    if host is not None:
+        # On AWS the stack's own key encrypts its secrets from Step 0 (never aws/ssm).
+        key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn)).key_arn
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]
@@ -43,7 +43,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs["backup_bucket"] = bucket
     if cfg.components.logs and cfg.settings.logs.cloudwatch:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
-    app = App("app", AppArgs(cfg, credentials, host, backup_bucket=bucket))
-    if host is not None:
-        outputs["apply_association_id"] = app.association_id
+    delivery = deliver(cfg, credentials, host, backup_bucket=bucket)
+    if delivery is not None:
+        outputs["apply_association_id"] = delivery.association_id
     return outputs

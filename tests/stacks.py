@@ -21,21 +21,38 @@ def local(step: int = 0, **settings) -> dict:
     return config
 
 
-def delivered_file(run, path: str) -> str:
-    """A file of the compose project as the stack delivers it (inside the SSM document or the local command)."""
+def delivered_bundle(run) -> dict[str, str]:
+    """The bundle the stack delivers (archive member -> text): the object uploaded to S3 for the host,
+    or the local command's stdin; both are the same kind of archive."""
     import base64
-    import json
-    import re
-    documents = run.of_type("aws:ssm/document:Document")
-    if documents:
-        script = "\n".join(json.loads(documents[0].inputs["content"])["mainSteps"][0]["inputs"]["runCommand"])
+    from components.delivery.artifact import unpack
+    uploads = run.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+    if uploads:
+        encoded = [u for u in uploads if u.inputs["key"].startswith("bundles/")][0].inputs["contentBase64"]
     else:
-        script = run.one("command:local:Command").inputs["create"]
-    block = re.search(rf"write_file {re.escape(path)} \d+ <<'ODOO_LADDER_EOF'\n(.*?)ODOO_LADDER_EOF", script, re.S)
-    assert block, f"{path} is not delivered"
-    return base64.b64decode(block.group(1)).decode()
+        encoded = run.one("command:local:Command").inputs["stdin"]
+    return unpack(base64.b64decode(encoded))
+
+
+def delivered_file(run, path: str) -> str:
+    """A file of the compose project as the stack delivers it (inside the bundle)."""
+    bundle = delivered_bundle(run)
+    assert f"project/{path}" in bundle, f"{path} is not delivered"
+    return bundle[f"project/{path}"]
+
+
+def delivered_apply_script(run) -> str:
+    return delivered_bundle(run)["apply.sh"]
 
 
 def compose_of(run) -> dict:
     import yaml
     return yaml.safe_load(delivered_file(run, "docker-compose.yml"))
+
+
+def role_policy(run, name: str) -> dict:
+    """One inline policy of the host role, by resource name (host-ssm-agent, credentials-read, ...)."""
+    import json
+    found = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == name]
+    assert len(found) == 1, f"expected one role policy {name}, found {len(found)}"
+    return json.loads(found[0].inputs["policy"])

@@ -1,10 +1,11 @@
 """The apply script, run for real with bash against a stand-in `docker` (and, for the host, `systemctl`).
 
 Only the Docker engine and systemd are stood in (not available here): the script, the shipped writer
-and its systemd unit run as delivered. The stand-in docker plays `compose run secrets-writer` by
+and its systemd unit run as delivered, packed in the bundle and run by the local delivery's command. The stand-in docker plays `compose run secrets-writer` by
 running the shipped writer with only the variables named by `-e` (as Docker passes them), into a
 folder standing for the named volume; it records every argv and the stdin of `exec`.
 """
+import base64
 import dataclasses
 import os
 import re
@@ -16,10 +17,12 @@ from pathlib import Path
 import pytest
 
 from components.app import compose
-from components.app.bundle import render_bundle
 from components.delivery import secrets_steps
 from components.app.service import odoo_service
 from components.delivery.apply_script import render_apply_script
+from components.delivery.artifact import pack
+from components.delivery.bundle import render_bundle
+from components.delivery.local import RUN_BUNDLE
 from configs.load import from_mapping
 from tests.secrets.conftest import SecretStore, aws_env, distro_python, moto_endpoint  # noqa: F401 (fixture)
 from tests.stacks import aws, local
@@ -47,6 +50,12 @@ SECRETS = {
 }
 
 
+def run_delivered(script: str, files: dict[str, str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """As the local delivery runs it: the bundle on stdin, unpacked and applied by its command."""
+    stdin = base64.b64encode(pack(script, files).archive).decode()
+    return subprocess.run(["/bin/bash", "-c", RUN_BUNDLE], input=stdin, env=env, capture_output=True, text=True)
+
+
 def calls(log: Path) -> list[str]:
     return [line for line in log.read_text().splitlines() if line.startswith("ARGV:")]
 
@@ -64,15 +73,15 @@ def applier(tmp_path):
     cfg = from_mapping("test", local())
     project = tmp_path / "project"
     volume = tmp_path / "volume"
-    script = tmp_path / "apply.sh"
-    script.write_text(render_apply_script("test", render_bundle(cfg), odoo_service(cfg), str(project), on_host=False))
+    files = render_bundle(cfg)
+    script = render_apply_script("test", files, odoo_service(cfg), str(project), on_host=False)
     bin_dir = stand_in(tmp_path, "docker", STAND_IN_DOCKER)
     log = tmp_path / "docker.log"
 
     def apply(**overrides) -> subprocess.CompletedProcess:
         env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(log), "VOLUME": str(volume),
                "WRITER_PYTHON": sys.executable, **SECRETS, **overrides}
-        return subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True)
+        return run_delivered(script, files, env)
     return cfg, project, volume, log, apply
 
 
@@ -149,13 +158,12 @@ def test_a_short_secret_is_refused_by_the_writer_and_nothing_starts(applier):
 
 def test_the_host_variant_refuses_to_write_data_to_the_root_disk(tmp_path):
     cfg = from_mapping("test", local())
-    script = tmp_path / "apply.sh"
-    script.write_text(render_apply_script("test", render_bundle(cfg), odoo_service(cfg), str(tmp_path / "p"),
-                                          on_host=True).replace("/srv/odoo-data", str(tmp_path / "not-mounted"))
-                      .replace("/etc/tmpfiles.d/", str(tmp_path) + "/"))
+    files = render_bundle(cfg)
+    script = (render_apply_script("test", files, odoo_service(cfg), str(tmp_path / "p"), on_host=True)
+              .replace("/srv/odoo-data", str(tmp_path / "not-mounted")).replace("/etc/tmpfiles.d/", str(tmp_path) + "/"))
     bin_dir = stand_in(tmp_path, "docker", STAND_IN_DOCKER)
     env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_LOG": str(tmp_path / "log"), **SECRETS}
-    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True)
+    result = run_delivered(script, files, env)
     assert result.returncode == 1
     assert "is not mounted; refusing to write data to the root disk" in result.stderr
     assert not (tmp_path / "log").exists()
@@ -195,8 +203,8 @@ def test_on_aws_the_host_unit_writes_the_secrets_into_run_and_the_disk_holds_non
     monkeypatch.setattr(secrets_steps, "SYSTEMD_DIR", str(units))
     monkeypatch.setattr(secrets_steps, "HOST_PYTHON", python)
     service = dataclasses.replace(odoo_service(cfg), secret_path=store.path)
-    (tmp_path / "apply.sh").write_text(render_apply_script("prod", render_bundle(cfg), service, str(project),
-                                                           on_host=False))
+    files = render_bundle(cfg)
+    script = render_apply_script("prod", files, service, str(project), on_host=False)
     (project).mkdir()
     (project / "secrets").mkdir()
     (project / "odoo.conf").write_text("db_password = left-by-an-older-version\n")
@@ -207,7 +215,7 @@ def test_on_aws_the_host_unit_writes_the_secrets_into_run_and_the_disk_holds_non
            "UNIT_DIR": str(units)}
 
     def apply():
-        return subprocess.run(["bash", str(tmp_path / "apply.sh")], capture_output=True, text=True, env=env)
+        return run_delivered(script, files, env)
     try:
         result = apply()
         assert result.returncode == 0, result.stderr

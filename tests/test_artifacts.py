@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from components.delivery.artifact import unpack
+from components.delivery.local import RUN_BUNDLE
 from configs.load import from_stack_file
 from ladder.render import write_artifacts
 from tests.stacks import EXAMPLES, ROOT
@@ -43,15 +45,36 @@ def test_user_data_is_valid_cloud_config(stack, tmp_path):
 def test_rendered_scripts_pass_shellcheck(rendered):
     tool = require_tool("shellcheck")
     scripts = sorted(p for p in rendered.rglob("*.sh"))
-    document = rendered / "host" / "ssm-document.json"
-    if document.exists():
-        lines = json.loads(document.read_text())["mainSteps"][0]["inputs"]["runCommand"]
-        inner = rendered / "host" / "ssm-document-script.sh"
-        inner.write_text("\n".join(lines[1:lines.index("ODOO_LADDER_SCRIPT")]) + "\n")
-        scripts.append(inner)
+    # The local delivery's command, which unpacks the bundle and runs its apply script, is bash.
+    runner = rendered / "local-run-bundle.sh"
+    runner.write_text("#!/bin/bash\n" + RUN_BUNDLE)
+    scripts.append(runner)
     assert scripts
     result = run(tool, "-x", *map(str, scripts))
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("stack", [str(p) for p in EXAMPLES], ids=lambda s: Path(s).stem)
+def test_the_ssm_document_script_passes_shellcheck_as_sh(stack, tmp_path):
+    """runShellScript runs the document's lines with /bin/sh, so they are checked as POSIX sh."""
+    tool = require_tool("shellcheck")
+    write_artifacts(from_stack_file(stack), tmp_path)
+    lines = json.loads((tmp_path / "host" / "ssm-document.json").read_text())["mainSteps"][0]["inputs"]["runCommand"]
+    script = tmp_path / "ssm-document-script.sh"
+    script.write_text("\n".join(["#!/bin/sh", *lines]) + "\n")
+    result = run(tool, "--shell=sh", str(script))
+    assert result.returncode == 0, result.stdout
+
+
+def test_the_bundle_is_the_project_and_the_apply_script_as_rendered(rendered):
+    folder = rendered / ("host" if (rendered / "host").exists() else "local")
+    members = unpack((folder / "bundle.tar").read_bytes())
+    assert members.pop("apply.sh") == (folder / "apply.sh").read_text()
+    project = {f"project/{p.relative_to(rendered / 'project')}": p.read_text()
+               for p in (rendered / "project").rglob("*") if p.is_file()}
+    assert members == project
+    sha = run("sha256sum", "-c", "bundle.sha256", cwd=folder)
+    assert sha.returncode == 0, sha.stdout + sha.stderr
 
 
 def test_repository_shell_scripts_pass_shellcheck():

@@ -110,7 +110,7 @@ def test_a_wrong_password_fails_the_check_and_does_not_pass_as_initialised(init)
 
 
 def test_the_rendered_config_keeps_demo_data_out_and_the_database_manager_off():
-    from components.app.bundle import render_bundle
+    from components.delivery.bundle import render_bundle
     from configs.load import from_mapping
     conf = render_bundle(from_mapping("dev", {}))["odoo.conf.base"]
     for line in ("without_demo = all", "list_db = False", "db_name = odoo", "dbfilter = ^odoo$"):

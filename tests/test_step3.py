@@ -10,7 +10,7 @@ import pytest
 from configs.load import from_mapping
 from ladder.mocked import run_stack, stack_config
 from ladder.render import write_artifacts
-from tests.stacks import EXAMPLES, aws, compose_of
+from tests.stacks import EXAMPLES, aws, compose_of, delivered_apply_script, role_policy
 
 CANARIES = {"db_password": "CanaryDb0000111", "admin_passwd": "CanaryMaster222", "admin_password": "CanaryLogin3333"}
 
@@ -62,7 +62,7 @@ def test_ssm_store_uses_securestring_under_the_stack_key():
 
 def test_the_role_reads_only_the_stack_path_and_decrypts_only_through_the_store():
     run = run_stack(aws(3), stack="prod")
-    policy = json.loads(run.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
+    policy = role_policy(run, "credentials-read")
     actions = {a for s in policy["Statement"] for a in s["Action"]}
     assert actions == {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt"}
     resources = {r for s in policy["Statement"] for r in s["Resource"]}
@@ -79,7 +79,7 @@ def test_secretsmanager_store_keeps_secrets_there_and_no_parameters():
     assert all(s.inputs["kmsKeyId"].endswith(":key/secrets-key") for s in secrets)
     versions = run.of_type("aws:secretsmanager/secretVersion:SecretVersion")
     assert versions and all("secretString" in v.secret_paths for v in versions)
-    policy = json.loads(run.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
+    policy = role_policy(run, "credentials-read")
     assert {a for s in policy["Statement"] for a in s["Action"]} == {"secretsmanager:GetSecretValue", "kms:Decrypt"}
 
 
@@ -94,27 +94,34 @@ def test_the_containers_run_the_official_image_on_the_hosts_secrets_folder():
     assert not any("/run" in volume for volume in compose["services"]["db"]["volumes"])
 
 
-def test_the_ssm_document_no_longer_reads_the_secrets_on_the_host():
+def test_the_delivery_no_longer_reads_the_secrets_on_the_host():
     run = run_stack(aws(3), stack="prod")
     content = run.one("aws:ssm/document:Document").inputs["content"]
-    assert "WithDecryption=True" not in content and "ODOO_LADDER_DB_PASSWORD" not in content
+    apply = delivered_apply_script(run)
+    for text in (content, apply):
+        assert "WithDecryption=True" not in text and "ODOO_LADDER_DB_PASSWORD" not in text
     assert "# secret versions: db_password=1 admin_passwd=1 admin_password=1" in content
 
 
 def test_a_secret_changed_by_pulumi_makes_a_new_document_so_the_host_applies_again():
     from components.delivery.ssm import render_document
-    first = render_document("#!/bin/bash\necho apply\n", "db_password=1")
-    second = render_document("#!/bin/bash\necho apply\n", "db_password=2")
+    sha = "0" * 64
+    first = render_document("eu-south-1", "bucket", f"bundles/{sha}.tar", sha, "db_password=1")
+    second = render_document("eu-south-1", "bucket", f"bundles/{sha}.tar", sha, "db_password=2")
     assert first != second
 
 
-def test_moving_from_step2_to_step3_keeps_the_parameters_and_only_changes_their_key():
-    before = {p.name: p for p in run_stack(aws(2), stack="prod").of_type("aws:ssm/parameter:Parameter")}
-    after = {p.name: p for p in run_stack(aws(3, proxy={"kind": "nginx"}), stack="prod")
-             .of_type("aws:ssm/parameter:Parameter")}
+def test_moving_from_step2_to_step3_keeps_the_parameters_and_their_key_and_rotates_the_values():
+    lower, higher = run_stack(aws(2), stack="prod"), run_stack(aws(3, proxy={"kind": "nginx"}), stack="prod")
+    before = {p.name: p for p in lower.of_type("aws:ssm/parameter:Parameter")}
+    after = {p.name: p for p in higher.of_type("aws:ssm/parameter:Parameter")}
     assert set(before) == set(after)
-    assert all("keyId" not in p.inputs for p in before.values())
-    assert all(p.inputs["keyId"].endswith(":key/secrets-key") for p in after.values())
+    # The stack's own key from Step 0: the same key (same resource) before and after.
+    assert all(p.inputs["keyId"].endswith(":key/secrets-key") for p in [*before.values(), *after.values()])
+    low, high = ({p.name: p.inputs["keepers"] for p in run.of_type("random:index/randomPassword:RandomPassword")}
+                 for run in (lower, higher))
+    assert set(low) == set(high) and low
+    assert all(low[name] != high[name] for name in low)  # a new value for every generated secret
 
 
 def test_a_pinned_image_must_be_an_official_tag_from_step3():

@@ -7,7 +7,7 @@ from components.backup.host_files import render_host_files
 from configs.errors import ConfigError
 from configs.load import from_mapping
 from ladder.mocked import run_stack
-from tests.stacks import aws, compose_of
+from tests.stacks import aws, compose_of, delivered_apply_script, delivered_file
 
 
 @pytest.fixture(scope="module")
@@ -16,27 +16,27 @@ def step4():
 
 
 def test_the_bucket_is_protected_versioned_encrypted_and_private(step4):
-    bucket = step4.one("aws:s3/bucket:Bucket")
+    bucket = step4.named("aws:s3/bucket:Bucket", "backup-bucket")
     assert bucket.protect and bucket.retain_on_delete
-    assert step4.one("aws:s3/bucketVersioning:BucketVersioning").inputs["versioningConfiguration"] == {
+    assert step4.named("aws:s3/bucketVersioning:BucketVersioning", "backup-versioning").inputs["versioningConfiguration"] == {
         "status": "Enabled"}
-    rule = step4.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-                     ).inputs["rules"][0]
+    rule = step4.named("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                       "backup-encryption").inputs["rules"][0]
     assert rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
-    block = step4.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
+    block = step4.named("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "backup-no-public").inputs
     assert all(block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
                                           "restrictPublicBuckets"))
 
 
 def test_the_bucket_refuses_plain_http(step4):
-    policy = json.loads(step4.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    policy = json.loads(step4.named("aws:s3/bucketPolicy:BucketPolicy", "backup-tls-only").inputs["policy"])
     [deny] = policy["Statement"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
 def test_retention_keeps_the_configured_days_and_can_go_cold():
     run = run_stack(aws(4, backup={"keep_days": 90, "cold_after_days": 30}))
-    [rule] = run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    [rule] = run.named("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "backup-retention").inputs["rules"]
     assert rule["expiration"] == {"days": 90}
     assert rule["transitions"] == [{"days": 30, "storageClass": "STANDARD_IA"}]
     assert rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 2}
@@ -44,7 +44,7 @@ def test_retention_keeps_the_configured_days_and_can_go_cold():
 
 
 def test_default_retention_is_thirty_days_in_standard(step4):
-    [rule] = step4.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    [rule] = step4.named("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "backup-retention").inputs["rules"]
     assert rule["expiration"] == {"days": 30} and "transitions" not in rule
 
 
@@ -55,8 +55,8 @@ def test_the_host_may_write_and_read_sets_but_not_delete(step4):
     assert {"s3:PutObject", "s3:GetObject", "s3:ListBucket"} <= actions
     assert not any("Delete" in a for a in actions)
     resources = {r for s in policies[0]["Statement"] for r in s["Resource"]}
-    assert resources == {"arn:aws:mock:eu-south-1:123456789012:backup-bucket",
-                         "arn:aws:mock:eu-south-1:123456789012:backup-bucket/odoo/*"}
+    assert resources == {"arn:aws:s3:::backup-bucket-0a1b2c3",
+                         "arn:aws:s3:::backup-bucket-0a1b2c3/odoo/*"}
 
 
 def test_the_timer_runs_at_the_configured_time_with_the_stack_bucket():
@@ -69,9 +69,8 @@ def test_the_timer_runs_at_the_configured_time_with_the_stack_bucket():
 
 
 def test_the_delivery_installs_the_backup_with_the_real_bucket_name(step4):
-    content = step4.one("aws:ssm/document:Document").inputs["content"]
-    script = "\n".join(json.loads(content)["mainSteps"][0]["inputs"]["runCommand"])
-    assert "systemctl enable --now odoo-backup.timer" in script
+    assert "systemctl enable --now odoo-backup.timer" in delivered_apply_script(step4)
+    assert "BACKUP_BUCKET=backup-bucket-0a1b2c3" in delivered_file(step4, "host/backup.env")
     assert step4.outputs["backup_bucket"] == "backup-bucket-0a1b2c3"
 
 

@@ -1,44 +1,28 @@
-"""The Odoo application: its compose project, delivered to the local engine or to the EC2 host."""
+"""The Odoo application's own files: the compose project, odoo.conf (without secrets), its scripts.
+
+Pure rendering. What the other components add (the proxy's services, the logging driver) comes in
+as arguments, so the app layer imports none of them; components/delivery/bundle.py gathers it all.
+"""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
-import pulumi
-
-from components.app.bundle import render_bundle
+from components.app.compose import project_name, render_compose
+from components.app.odoo_conf import render_odoo_conf
+from components.app.runtime_files import runtime_files
 from components.app.service import odoo_service
-from components.credentials.credentials import Credentials, parameter_path
-from components.delivery.local import LocalDelivery, LocalDeliveryArgs
-from components.delivery.ssm import SsmDelivery, SsmDeliveryArgs
 from configs.load import LadderConfig
 
 
-class AppArgs:
-    def __init__(self, cfg: LadderConfig, credentials: Credentials, host=None,
-                 backup_bucket: Optional[pulumi.Output[str]] = None):
-        self.cfg = cfg
-        self.credentials = credentials
-        self.host = host
-        self.backup_bucket = backup_bucket
-
-
-class App(pulumi.ComponentResource):
-    def __init__(self, name: str, args: AppArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("odoo-ladder:app:App", name, None, opts)
-        cfg = args.cfg
-        service = odoo_service(cfg)
-        child = pulumi.ResourceOptions(parent=self)
-        if args.host is None:
-            files = render_bundle(cfg)
-            LocalDelivery(f"{name}-local", LocalDeliveryArgs(cfg.stack, files, service, args.credentials.values),
-                          opts=child)
-        else:
-            # The backup commands name the bucket, known once AWS has created it.
-            files = (args.backup_bucket.apply(lambda bucket: render_bundle(cfg, bucket))
-                     if args.backup_bucket is not None else render_bundle(cfg))
-            # The host must be able to read the secrets before the project starts.
-            delivery = SsmDelivery(f"{name}-ssm", SsmDeliveryArgs(
-                cfg.stack, cfg.region, files, service, args.host.instance_id, parameter_path(cfg.stack),
-                depends_on=[args.credentials], secret_versions=args.credentials.versions), opts=child)
-            self.association_id = delivery.association_id
-        self.register_outputs({})
+def render_app_files(cfg: LadderConfig, proxy: Optional[Any] = None,
+                     logging: Optional[dict] = None) -> dict[str, str]:
+    """Relative path in the project directory -> content. proxy: a ProxyBundle whose services join
+    the compose file; logging: the compose logging of every service (None: rotated json-file)."""
+    service = odoo_service(cfg)
+    files = {
+        "docker-compose.yml": render_compose(service, cfg.settings.target, proxy, project_name(cfg.stack), logging,
+                                             cfg.settings.host.instance_type),
+        "odoo.conf.base": render_odoo_conf(service),
+        **runtime_files(),
+    }
+    return files

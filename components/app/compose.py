@@ -11,7 +11,9 @@ from typing import Any, Optional
 
 import yaml
 
-from components.app.service import DATA_DIR, HTTP_PORT, POSTGRES_MAJOR, OdooService
+from components.app.hardening import container_budget, harden
+from components.app.service import DATA_DIR, HTTP_PORT, OdooService
+from components.images import POSTGRES as POSTGRES_IMAGE
 
 # Where the EBS data volume is mounted on the AWS host; Postgres data and the filestore live there.
 HOST_DATA_DIR = "/srv/odoo-data"
@@ -94,11 +96,7 @@ def _secrets_writer(service: OdooService) -> dict[str, Any]:
         "volumes": [f"./odoo_ladder_entrypoint.py:{WRITER_SCRIPT}:ro", f"./odoo.conf.base:{BASE_CONFIG_PATH}:ro",
                     f"{SECRETS_VOLUME}:{SECRETS_MOUNT}"],
         "network_mode": "none",
-        # Root only to give the files to the odoo uid (CHOWN) and to write into and read from the folder
-        # that uid owns (DAC_OVERRIDE); nothing else.
-        "cap_drop": ["ALL"],
-        "cap_add": ["CHOWN", "DAC_OVERRIDE"],
-        "security_opt": ["no-new-privileges:true"],
+        # Its capabilities (cap_drop ALL plus what it needs) come from hardening.py, as every service's do.
         "logging": LOGGING,
     }
 
@@ -114,7 +112,7 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
     common = _odoo_common(service, project)
     services: dict[str, Any] = {
         "db": {
-            "image": f"postgres:{POSTGRES_MAJOR}",
+            "image": POSTGRES_IMAGE,
             "command": list(DB_COMMAND),
             "environment": {
                 "POSTGRES_USER": "postgres",
@@ -183,6 +181,9 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
 
 
 def render_compose(service: OdooService, target: str, proxy: Optional[Any] = None, project: str = "odoo",
-                   logging: Optional[dict] = None) -> str:
-    return yaml.safe_dump(compose_document(service, target, proxy, project, logging), sort_keys=False)
+                   logging: Optional[dict] = None, instance_type: Optional[str] = None) -> str:
+    # Every service: no-new-privileges, cap_drop ALL (+ what it needs), memory and pids limits.
+    document = harden(compose_document(service, target, proxy, project, logging),
+                      container_budget(target, instance_type))
+    return yaml.safe_dump(document, sort_keys=False)
 

@@ -1,22 +1,21 @@
 """The script that applies a compose project on a Docker host: the same text locally and through SSM.
 
-It writes the rendered files and brings the project up without touching the data volumes; rolling
+It travels in the bundle (components/delivery/artifact.py) beside the project's files, installs
+them into the project folder and brings the project up without touching the data volumes; rolling
 out a change is running it again. Secrets are never part of the script, so it can be shown, stored
 and diffed. On AWS the host's writer reads them from the store into /run; locally the script takes
 them from its environment and hands them to the writer container by name (secrets_steps.py).
 """
 from __future__ import annotations
 
-import base64
-
 import yaml
 
 from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, project_name
 from components.app.service import OdooService
 from components.backup.host_files import INSTALL_PATHS
+from components.delivery.artifact import PROJECT
 from components.delivery.secrets_steps import (SECRET_ENV, fingerprint_command, host_write_secrets, host_writer,
-                                               local_write_secrets, render_secrets_unit, set_role_password,
-                                               unit_name)
+                                               local_write_secrets, set_role_password)
 
 
 # Locally the secrets come from the environment: a missing or unsafe one stops the script before
@@ -34,10 +33,8 @@ CHECK_SECRET = r"""check_secret() {
 }"""
 
 
-def _write(path: str, content: str) -> str:
-    mode = "0755" if path.endswith(".sh") else "0644"
-    encoded = base64.encodebytes(content.encode()).decode()
-    return f"write_file {path} {mode} <<'ODOO_LADDER_EOF'\n{encoded}ODOO_LADDER_EOF\n"
+def _install(path: str) -> str:
+    return f"install_file {path} {'0755' if path.endswith('.sh') else '0644'}\n"
 
 
 def _prepare_data_dirs(service: OdooService, volumes: list[str]) -> str:
@@ -96,33 +93,35 @@ def render_apply_script(stack: str, files: dict[str, str], service: OdooService,
     # AWS (every step): the host's writer reads the store. Local: this script's environment.
     on_aws = service.secret_store is not None
     check_rotation, restart_if_rotated = _restart_after_rotation(fingerprint_command(on_aws))
-    if on_aws:
-        files = {**files, f"host/{unit_name(name)}": render_secrets_unit(service, name, project_dir)}
+    write_secrets = host_write_secrets(service, name, project_dir) if on_aws else local_write_secrets()
     return f"""#!/bin/bash
 # Applies the odoo-ladder compose project of stack {stack}. Generated: edit the stack, not this file.
 set -euo pipefail
-# Whatever this creates is private unless said otherwise (write_file gives each file its mode).
+# Whatever this creates is private unless said otherwise (install_file gives each file its mode).
 umask 077
 
 dir="{project_dir}"
+# The project's files travel beside this script, in the bundle it was unpacked from.
+bundle="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)/{PROJECT}"
 {'' if on_aws else _check_secrets()}mkdir -p "$dir"
 # The project directory is private: only root (and the containers it mounts files into) reads it.
 chmod 0700 "$dir"
 cd "$dir"
 
-write_file() {{
+# Each file replaces its old copy in one rename, so a running container never reads half a file.
+install_file() {{
     # Folders the containers' users may enter (postgres reads ./postgres); the 0700 project folder
     # still keeps everyone else out.
     (umask 022 && mkdir -p "$(dirname "$1")")
-    base64 -d > "$1.new"
+    cp "$bundle/$1" "$1.new"
     chmod "$2" "$1.new"
     mv "$1.new" "$1"
 }}
 
-{''.join(_write(path, content) for path, content in sorted(files.items()))}
+{''.join(_install(path) for path in sorted(files))}
 {REMOVE_OLD_SECRETS}{REMOVE_OLD_SECRETS_ON_HOST if on_host else ''}{_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}
 compose() {{ docker compose -p {name} "$@"; }}
-{host_writer(service, project_dir) if on_aws else ''}{check_rotation}{host_write_secrets(name) if on_aws else local_write_secrets()}compose up -d --wait db
+{host_writer(service, project_dir) if on_aws else ''}{check_rotation}{write_secrets}compose up -d --wait db
 {set_role_password(name, on_aws)}compose up -d --remove-orphans
 {restart_if_rotated}{_install_host_files(files) if on_host else ''}
 echo "odoo-ladder: project {name} applied in $dir"

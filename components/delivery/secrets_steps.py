@@ -68,10 +68,13 @@ WantedBy=multi-user.target
 """
 
 
-def host_write_secrets(project: str) -> str:
+def host_write_secrets(service: OdooService, project: str, project_dir: str) -> str:
     """AWS: (re)install the unit and run it now; it fails the rollout if the store cannot be read."""
     unit = unit_name(project)
-    return (f"install -m 0644 host/{unit} {SYSTEMD_DIR}/{unit}\n"
+    return (f"cat > {SYSTEMD_DIR}/{unit}.new <<'ODOO_LADDER_UNIT'\n"
+            f"{render_secrets_unit(service, project, project_dir)}ODOO_LADDER_UNIT\n"
+            f"chmod 0644 {SYSTEMD_DIR}/{unit}.new\n"
+            f"mv {SYSTEMD_DIR}/{unit}.new {SYSTEMD_DIR}/{unit}\n"
             "systemctl daemon-reload\n"
             f"systemctl enable {unit} >/dev/null 2>&1\n"
             f"systemctl restart {unit}\n")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.app.bundle import render_bundle
+from components.delivery.bundle import render_bundle
 from components.app.compose import project_name
 from components.app.service import odoo_service
 from components.delivery.secrets_steps import render_secrets_unit

@@ -178,15 +178,17 @@ def test_versions_ask_only_for_metadata(kind, action, base_config, tmpfs_dir):
 
 
 def test_the_local_writer_needs_only_the_capabilities_its_container_gets(base_config, tmp_path):
-    """As in the secrets-writer service (cap_drop ALL, cap_add CHOWN and DAC_OVERRIDE): write twice
+    """As in the delivered secrets-writer service (cap_drop ALL, its cap_add only): write twice
     (the second time into the folder the odoo uid already owns), then print the role SQL."""
     require_root()
     setpriv = require_tool("setpriv")
-    from components.app.compose import compose_document
-    from components.app.service import odoo_service
+    import yaml
+    from components.delivery.bundle import render_bundle
     from configs.load import from_mapping
     from tests.stacks import local
-    writer = compose_document(odoo_service(from_mapping("t", local())), "local")["services"]["secrets-writer"]
+    # The delivered compose file, hardened as it ships.
+    compose = yaml.safe_load(render_bundle(from_mapping("t", local()))["docker-compose.yml"])
+    writer = compose["services"]["secrets-writer"]
     caps = ",".join(f"+{cap.lower()}" for cap in writer["cap_add"])
     assert writer["cap_drop"] == ["ALL"]
     env = {**entrypoint_env(SimpleStore, base_config, tmp_path / "unused.conf"),
