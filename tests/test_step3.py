@@ -80,7 +80,7 @@ def test_secretsmanager_store_keeps_secrets_there_and_no_parameters():
     versions = run.of_type("aws:secretsmanager/secretVersion:SecretVersion")
     assert versions and all("secretString" in v.secret_paths for v in versions)
     policy = role_policy(run, "credentials-read")
-    assert {a for s in policy["Statement"] for a in s["Action"]} == {"secretsmanager:GetSecretValue", "kms:Decrypt"}
+    assert {a for s in policy["Statement"] for a in s["Action"]} == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "kms:Decrypt"}
 
 
 def test_the_containers_run_the_official_image_on_the_hosts_secrets_folder():
