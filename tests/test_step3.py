@@ -124,7 +124,7 @@ def test_moving_from_step2_to_step3_keeps_the_parameters_and_their_key_and_rotat
     assert all(low[name] != high[name] for name in low)  # a new value for every generated secret
 
 
-def test_a_pinned_image_must_be_an_official_tag_from_step3():
+def test_a_pinned_image_must_be_the_official_one_at_step3():
     from configs.errors import ConfigError
     with pytest.raises(ConfigError) as caught:
         from_mapping("t", aws(3, odoo={"image": "ghcr.io/me/odoo:18"}))
