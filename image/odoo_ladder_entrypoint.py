@@ -153,7 +153,11 @@ def current_version(client, store: str, name: str) -> str:
     if store == "ssm":
         answer = call_store(store, name, lambda: client.get_parameter(Name=name, WithDecryption=False),
                             action="ssm:GetParameter")
-        return str(answer["Parameter"]["Version"])
+        # A parameter replaced by Pulumi (a key change deletes it first, so its history goes too)
+        # starts again at version 1: the date tells the new one from the old.
+        parameter = answer["Parameter"]
+        modified = parameter.get("LastModifiedDate")
+        return f"{parameter['Version']}@{modified.isoformat() if modified else ''}"
     answer = call_store(store, name, lambda: client.describe_secret(SecretId=name),
                         action="secretsmanager:DescribeSecret")
     for version, stages in answer.get("VersionIdsToStages", {}).items():

@@ -164,6 +164,21 @@ def test_versions_change_with_a_rotation_and_show_no_value(store, base_config, t
         assert secret not in first.stdout + second
 
 
+def test_a_parameter_deleted_and_created_again_is_a_new_version(ssm_store, base_config, tmpfs_dir):
+    """A key change replaces the parameters (delete, then create): each starts again at version 1,
+    and Odoo must still restart on the new passwords."""
+    import time
+    ssm_store.put_defaults()
+    env = entrypoint_env(ssm_store, base_config, tmpfs_dir / "unused.conf")
+    first = run_entrypoint(["--versions"], env).stdout
+    time.sleep(1.1)  # LastModifiedDate has a resolution of a second or better
+    ssm_store.client.delete_parameter(Name=f"{ssm_store.path}/db_password")
+    ssm_store.put("db_password", "replaced-Db-Password-22")
+    second = run_entrypoint(["--versions"], env).stdout
+    assert first.split()[0].split("@")[0] == second.split()[0].split("@")[0] == "db_password=1"
+    assert first.split()[0] != second.split()[0]
+
+
 @pytest.mark.parametrize("kind, action", [("secretsmanager", "secretsmanager:DescribeSecret"),
                                           ("ssm", "ssm:GetParameter")])
 def test_versions_ask_only_for_metadata(kind, action, base_config, tmpfs_dir):
