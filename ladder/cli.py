@@ -67,6 +67,21 @@ def _verify(args) -> int:
     return 1 if failed else 0
 
 
+def _cost(args) -> int:
+    from ladder.cost import line_items, load_table, report
+    from ladder.plan import plan
+    cfg = from_stack_file(args.stack)
+    table = load_table()
+    region = args.region or cfg.region
+    if region not in table["regions"]:
+        print(f"the price table has no region {region}; it has {', '.join(table['regions'])} (--region)",
+              file=sys.stderr)
+        return 2
+    records = plan(args.stack) if cfg.settings.target == "aws" else []
+    print(report(args.stack, cfg.settings.target, region, line_items(records, region, table), table))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m ladder", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -101,6 +116,11 @@ def parser() -> argparse.ArgumentParser:
                                               "instance that holds the --host address")
     verify.add_argument("--backup-bucket", help="step 4 on: the stack's bucket (pulumi stack output backup_bucket)")
     verify.set_defaults(run=_verify)
+
+    cost = commands.add_parser("cost", help="the stack's monthly cost, from the dated price table")
+    cost.add_argument("stack", help=stack_help)
+    cost.add_argument("--region", help="price in this region instead of the stack's aws:region")
+    cost.set_defaults(run=_cost)
     return root
 
 

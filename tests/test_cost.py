@@ -1,0 +1,56 @@
+"""`ladder cost`: every example stack is priced from the table; one total is checked by hand."""
+from __future__ import annotations
+
+import pytest
+
+from ladder.cli import main
+from ladder.cost import line_items, load_table, total
+from tests.plans_cache import EXAMPLE_STACKS, ROOT, cached_plan
+
+STEP4 = str(ROOT / "configs" / "stacks" / "step4.yaml")
+
+
+def test_table_is_dated_sourced_and_covers_both_regions():
+    table = load_table()
+    assert table["read"] and table["hours_per_month"] == 730
+    assert {"us-east-1", "eu-south-1"} <= set(table["regions"])
+    for key, entry in table["prices"].items():
+        assert entry.get("source"), f"{key} names no source"
+        for region in table["regions"]:
+            assert region in entry, f"{key} says nothing for {region} (write null when no figure was found)"
+
+
+def test_step4_us_east_1_total_matches_the_hand_computed_figure():
+    # By hand from prices.yaml: t3.medium 730 h x 0.0416 = 30.368; root 20 GB + data 30 GB x 0.08 = 4.00;
+    # Elastic IP 730 h x 0.005 = 3.65; KMS key 1.00; 3 SSM Standard parameters 0; backup bucket
+    # 20 GB x 0.023 = 0.46; delivery bucket 0.1 GB x 0.023 = 0.0023; 1,000 PUT x 0.005/1,000 = 0.005;
+    # 10,000 GET x 0.0004/1,000 = 0.004; 10 GB out x 0.09 = 0.90.  Sum: 40.3893.
+    lines = line_items(list(cached_plan(STEP4)), "us-east-1", load_table())
+    assert all(line.price is not None for line in lines)
+    assert total(lines) == pytest.approx(40.3893)
+
+
+def test_a_missing_figure_is_unpriced_not_guessed():
+    lines = line_items(list(cached_plan(STEP4)), "eu-south-1", load_table())
+    instance = next(line for line in lines if "EC2 t3.medium" in line.what)
+    assert instance.price is None and instance.amount is None
+    eip = next(line for line in lines if "public IPv4" in line.what)
+    assert eip.amount == pytest.approx(3.65)
+    assert total(lines) == pytest.approx(3.65 + 1.00)  # IPv4 and the KMS key: same price everywhere
+
+
+@pytest.mark.parametrize("stack", EXAMPLE_STACKS, ids=lambda p: p.name)
+def test_cost_command_prints_items_total_assumptions_and_sources(stack, capsys, monkeypatch):
+    monkeypatch.setattr("ladder.plan.plan", lambda s, as_stack=None: list(cached_plan(s)))
+    assert main(["cost", str(stack), "--region", "us-east-1"]) == 0
+    out = capsys.readouterr().out
+    assert "total" in out and "730 hours a month" in out and "prices read 20" in out
+    if "target aws" in out:
+        assert "EC2 t3.medium" in out and "unpriced" not in out
+    else:
+        assert "no AWS charges" in out
+
+
+def test_unknown_region_is_refused(capsys):
+    assert main(["cost", STEP4, "--region", "ap-south-2"]) == 2
+    assert "no region ap-south-2" in capsys.readouterr().err
