@@ -82,6 +82,36 @@ def _cost(args) -> int:
     return 0
 
 
+def _dot_source(stack: str, title: str) -> str:
+    from ladder.diagram import build, to_dot
+    from ladder.plan import plan
+    return to_dot(build(from_stack_file(stack), plan(stack)), title)
+
+
+def _diagram(args) -> int:
+    from ladder.diagram import render
+    out = Path(args.out)
+    fmt = out.suffix.lstrip(".")
+    if fmt not in ("svg", "png", "dot"):
+        print(f"--out {out}: name an .svg, .png or .dot file", file=sys.stderr)
+        return 2
+    source = _dot_source(args.stack, f"odoo-ladder: {args.stack}")
+    out.write_bytes(source.encode() if fmt == "dot" else render(source, fmt))
+    print(out)
+    return 0
+
+
+def _docs_images(args) -> int:
+    from ladder.diagram import render
+    from ladder.docs_images import ROOT, example_stacks, picture_path
+    for name, stack in example_stacks().items():
+        path = picture_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(render(_dot_source(str(stack.relative_to(ROOT)), f"odoo-ladder: {name}"), "svg"))
+        print(path.relative_to(ROOT))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m ladder", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -121,6 +151,14 @@ def parser() -> argparse.ArgumentParser:
     cost.add_argument("stack", help=stack_help)
     cost.add_argument("--region", help="price in this region instead of the stack's aws:region")
     cost.set_defaults(run=_cost)
+
+    diagram = commands.add_parser("diagram", help="draw the stack's architecture (Graphviz dot)")
+    diagram.add_argument("stack", help=stack_help)
+    diagram.add_argument("--out", required=True, help="FILE.svg, FILE.png or FILE.dot (the graph's source)")
+    diagram.set_defaults(run=_diagram)
+
+    images = commands.add_parser("docs-images", help="redraw every example stack's picture into docs/steps/")
+    images.set_defaults(run=_docs_images)
     return root
 
 
