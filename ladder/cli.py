@@ -112,6 +112,18 @@ def _docs_images(args) -> int:
     return 0
 
 
+def _doctor(args) -> int:
+    from ladder.doctor import diagnose, exit_code
+    findings = diagnose(args.stack)
+    for finding in findings:
+        print(finding.line())
+    code = exit_code(findings)
+    print({0: "ready: pulumi up will find what it needs",
+           3: "ready for ./up.sh: it installs or logs in what is missing above",
+           1: "not ready: fix the MISSING lines above, then run this again"}[code])
+    return code
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m ladder", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -159,6 +171,10 @@ def parser() -> argparse.ArgumentParser:
 
     images = commands.add_parser("docs-images", help="redraw every example stack's picture into docs/steps/")
     images.set_defaults(run=_docs_images)
+
+    doctor = commands.add_parser("doctor", help="pre-flight: what `pulumi up` needs and how to get what is missing")
+    doctor.add_argument("stack", nargs="?", default="dev", help=stack_help + " (default: dev)")
+    doctor.set_defaults(run=_doctor)
     return root
 
 
