@@ -47,6 +47,7 @@ MERGED = {"aws:ec2/subnet:Subnet", "aws:ssm/parameter:Parameter", "aws:secretsma
 class Graph:
     nodes: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (group, label)
     edges: set[tuple[str, str, str]] = field(default_factory=set)     # (from, to, what flows)
+    titles: dict[str, str] = field(default_factory=dict)              # group -> its title when not its name
 
     def node(self, node_id: str, group: str, label: str) -> str:
         self.nodes[node_id] = (group, label)
@@ -78,6 +79,8 @@ def build(cfg: LadderConfig, records: list[dict]) -> Graph:
     ids = _resource_nodes(graph, records)
     comps = cfg.components
     local = cfg.settings.target != "aws"
+    if local:
+        graph.titles["host"] = "this machine's Docker engine"
     users = graph.node("users", "internet", "browser" if local else "users (internet)")
     odoo = graph.node("odoo", "app", "Odoo container :8069 / :8072")
     db = graph.node("db", "database", "PostgreSQL container :5432") if comps.database == "container" else None
@@ -130,7 +133,8 @@ def to_dot(graph: Graph, title: str) -> str:
         inner = [line for sub in NESTED.get(group, ()) for line in cluster(sub, indent + "  ")]
         if not members and not inner:
             return []
-        return [f"{indent}subgraph {_quote('cluster_' + group)} {{ label={_quote(group)};",
+        title = graph.titles.get(group, group)
+        return [f"{indent}subgraph {_quote('cluster_' + group)} {{ label={_quote(title)};",
                 *[f"{indent}  {_quote(nid)} [label={_quote(graph.nodes[nid][1])}];" for nid in members],
                 *inner, f"{indent}}}"]
     for group in GROUPS:
