@@ -11,6 +11,7 @@ cd "$(dirname "$0")"
 
 stack="${1:-dev}"
 shift || true
+# LADDER_VENV and PYTHON3 exist for the tests (a venv that forwards to their Python); Pulumi.yaml names ./venv.
 venv="${LADDER_VENV:-venv}"
 python3="${PYTHON3:-python3}"
 

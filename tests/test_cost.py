@@ -39,6 +39,14 @@ def test_a_missing_figure_is_unpriced_not_guessed():
     assert total(lines) == pytest.approx(3.65 + 1.00)  # IPv4 and the KMS key: same price everywhere
 
 
+def test_secrets_manager_is_priced_per_secret():
+    from ladder.plan import plan_config
+    from tests.stacks import aws
+    records = plan_config(aws(3, secrets={"store": "secretsmanager"}), "cost")
+    lines = [line for line in line_items(records, "us-east-1", load_table()) if "Secrets Manager" in line.what]
+    assert len(lines) == 3 and sum(line.amount for line in lines) == pytest.approx(1.20)
+
+
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS, ids=lambda p: p.name)
 def test_cost_command_prints_items_total_assumptions_and_sources(stack, capsys, monkeypatch):
     monkeypatch.setattr("ladder.plan.plan", lambda s, as_stack=None: list(cached_plan(s)))
