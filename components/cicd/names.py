@@ -9,10 +9,10 @@ PROJECT = "odoo-ladder"
 STACK_TAG = "odoo-ladder:stack"
 
 
-def _safe(stack: str, allowed: str, room: int) -> str:
-    """The stack name in the characters a name allows; altered or cut names get a short hash so two
-    stacks never share one."""
-    safe = re.sub(allowed, "-", stack)
+def _safe(stack: str, allowed: str, room: int, lower: bool = False) -> str:
+    """The stack name in the characters a name allows; altered or cut names get a short hash of the
+    real name, so two stacks never share one."""
+    safe = re.sub(allowed, "-", stack.lower() if lower else stack)
     if safe != stack or len(safe) > room:
         digest = hashlib.sha256(stack.encode()).hexdigest()[:8]
         safe = f"{safe[: room - 9].rstrip('-')}-{digest}"
@@ -32,7 +32,7 @@ def ci_role_pattern() -> str:
 
 def repository_name(stack: str) -> str:
     """ECR: lower case, digits, '.', '_', '-' and '/'; 256 at most."""
-    return f"{PROJECT}/{_safe(stack.lower(), r'[^a-z0-9._-]', 200)}"
+    return f"{PROJECT}/{_safe(stack, r'[^a-z0-9._-]', 200, lower=True)}"
 
 
 def state_prefixes(stack: str) -> list[str]:
