@@ -197,3 +197,18 @@ def test_no_access_key_anywhere_in_the_program():
 def test_which_stacks_a_pull_request_previews(changed, expected):
     from tools.changed_stacks import stacks_to_preview
     assert stacks_to_preview(changed, ["prod", "staging"]) == expected
+
+
+def test_the_names_a_workflow_derives_need_no_installed_package():
+    """preview.yml runs tools/ci_names.py before installing anything: stdlib only (-S: no site-packages)."""
+    from components.cicd.names import ci_role_name
+    done = subprocess.run([sys.executable, "-S", str(ROOT / "tools" / "ci_names.py"), "role", "Prod.EU", "preview"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ci_role_name("Prod.EU", "preview")
+
+
+def test_changed_stacks_runs_on_the_system_python_too():
+    done = subprocess.run([sys.executable, "-S", str(ROOT / "tools" / "changed_stacks.py"), "not-a-sha"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "usage" in done.stderr
