@@ -11,6 +11,7 @@ from components.host.host import Host, HostArgs
 from components.logs.logs import Logs, LogsArgs
 from components.network.network import Network, NetworkArgs
 from components.proxy.from_config import site_url
+from components.registry.from_config import build_registry
 from components.secrets.secrets import Secrets, SecretsArgs
 from configs.load import LadderConfig
 
@@ -32,7 +33,8 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     key_arn = None
     if host is not None:
         # On AWS the stack's own key encrypts its secrets from Step 0 (never aws/ssm).
-        key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn)).key_arn
+        key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn,
+                                              registry=cfg.components.registry)).key_arn
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]
@@ -43,6 +45,8 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs["backup_bucket"] = bucket
     if cfg.components.logs and cfg.settings.logs.cloudwatch:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
+    if cfg.components.registry:  # not in configs/gates.py BUILT yet: the host does not run the image
+        outputs.update(build_registry(cfg, host.role_name, key_arn))
     delivery = deliver(cfg, credentials, host, backup_bucket=bucket)
     if delivery is not None:
         outputs["apply_association_id"] = delivery.association_id

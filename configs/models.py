@@ -147,6 +147,60 @@ class Toggle(Model):
     enabled: Optional[Flag] = None
 
 
+class GithubSettings(Model):
+    """Who may assume the CI roles: one repository, through GitHub's OIDC provider."""
+
+    owner: Optional[str] = None
+    repo: Optional[str] = None
+    # Repositories created from July 2026 send immutable ids in `sub` (`repo:ORG@ID/REPO@ID:...`):
+    # give both ids to trust that form; without them the trust names `repo:ORG/REPO:...`.
+    owner_id: Optional[int] = Field(default=None, ge=1)
+    repo_id: Optional[int] = Field(default=None, ge=1)
+    # An account holds one provider per URL: give its ARN if one exists; None creates it.
+    oidc_provider_arn: Optional[str] = None
+    # The protected environment the deploy job runs in (the deploy role trusts only this one).
+    environment: str = "production"
+    # The Pulumi state the CI roles may use (tools/bootstrap_state.py creates and prints both).
+    state_bucket: Optional[str] = None
+    state_key_arn: Optional[str] = None
+
+    @field_validator("owner", "repo")
+    @classmethod
+    def _name(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", value):
+            raise ValueError("must be a GitHub owner or repository name (letters, digits, '.', '_', '-')")
+        return value
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, value: str) -> str:
+        # No wildcard and no ':' so the exact `sub` cannot be widened from config.
+        if not re.match(r"^[A-Za-z0-9._-]{1,255}$", value):
+            raise ValueError("must be a GitHub environment name without spaces, '*' or ':' (e.g. production)")
+        return value
+
+
+class RegistrySettings(Model):
+    """Step 6: the image registry and the CI/CD identities (components/registry, components/cicd)."""
+
+    enabled: Optional[bool] = None
+    kind: Literal["ecr"] = "ecr"
+    # The lifecycle keeps this many release (semver) tags; untagged images expire after 7 days.
+    keep_releases: int = Field(default=20, ge=1, le=1000)
+    github: GithubSettings = GithubSettings()
+    # The image to run, by digest only (`<repository>@sha256:<64 hex>`): the deploy workflow sets it
+    # to what it just pushed, so `pulumi preview` shows a new image as a change. A tag is refused.
+    image: Optional[str] = None
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not re.match(r"^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$", value):
+            raise ValueError("must be an image by digest, <registry>/<repository>@sha256:<64 hex digits>; "
+                             "tags move, digests do not")
+        return value
+
+
 class ClusterSettings(Model):
     enabled: Optional[Flag] = None
     desired_count: Int = Field(default=2, ge=2, le=20)
@@ -171,7 +225,7 @@ class StackSettings(Model):
     secrets: SecretsSettings = SecretsSettings()
     backup: BackupSettings = BackupSettings()
     logs: LogsSettings = LogsSettings()
-    registry: Toggle = Toggle()
+    registry: RegistrySettings = RegistrySettings()
     cluster: ClusterSettings = ClusterSettings()
 
     @field_validator("domain")

@@ -49,7 +49,14 @@ def via_store(region: str) -> list[str]:
     return [f"{store}.{region}.amazonaws.com" for store in STORES]
 
 
-def key_policy(partition: str, region: str, account_id: str, host_role_arn: str, store: str) -> dict:
+# ECR (step 6) encrypts the repository with this key through a grant it creates when the repository
+# is created, and retires when it is deleted; pushes and pulls then go through that grant.
+REGISTRY_ACTIONS = ("kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey", "kms:Encrypt", "kms:Decrypt",
+                    "kms:GenerateDataKey")
+
+
+def key_policy(partition: str, region: str, account_id: str, host_role_arn: str, store: str,
+               registry: bool = False) -> dict:
     check_store(store)
     check_account_place(partition, region, account_id)
     check("host_role_arn", host_role_arn, _ROLE_ARN, "arn:<partition>:iam::<account>:role/<name>")
@@ -57,14 +64,21 @@ def key_policy(partition: str, region: str, account_id: str, host_role_arn: str,
     through_the_store = {"StringEquals": {"kms:ViaService": f"{store}.{region}.amazonaws.com",
                                           "kms:CallerAccount": account_id}}
     through_either_store = {"StringEquals": {"kms:ViaService": via_store(region), "kms:CallerAccount": account_id}}
-    return {"Version": "2012-10-17", "Statement": [
+    statements = [
         {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": root},
          "Action": list(ADMIN_ACTIONS), "Resource": "*"},
         {"Sid": "HostDecryptViaStore", "Effect": "Allow", "Principal": {"AWS": host_role_arn},
          "Action": list(HOST_ACTIONS), "Resource": "*", "Condition": through_the_store},
         {"Sid": "DeployerUseViaStore", "Effect": "Allow", "Principal": {"AWS": root},
          "Action": list(DEPLOYER_ACTIONS), "Resource": "*", "Condition": through_either_store},
-    ]}
+    ]
+    if registry:
+        statements.append(
+            {"Sid": "RegistryViaEcr", "Effect": "Allow", "Principal": {"AWS": root},
+             "Action": list(REGISTRY_ACTIONS), "Resource": "*",
+             "Condition": {"StringEquals": {"kms:ViaService": f"ecr.{region}.amazonaws.com",
+                                            "kms:CallerAccount": account_id}}})
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
 def key_alias(stack: str) -> str:
