@@ -54,6 +54,17 @@ class HostSettings(Model):
         return value
 
 
+_CLOCK = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+_DAY_CLOCK = rf"(mon|tue|wed|thu|fri|sat|sun):{_CLOCK}"
+# DatabaseSettings' RDS strings: (pattern, what the error shows).
+_RDS_FORMATS = {
+    "engine_version": (r"^[0-9]{2}\.[0-9]{1,2}$", "16.10 (PostgreSQL major.minor: the minor is pinned)"),
+    "instance_class": (r"^db\.[a-z0-9]+\.[a-z0-9]+$", "db.t4g.micro (an RDS instance class)"),
+    "backup_window": (rf"^{_CLOCK}-{_CLOCK}$", "02:00-02:30 (a UTC window, hh24:mi-hh24:mi)"),
+    "maintenance_window": (rf"^{_DAY_CLOCK}-{_DAY_CLOCK}$", "sun:03:00-sun:03:30 (a UTC window, ddd:hh24:mi-ddd:hh24:mi)"),
+}
+
+
 class DatabaseSettings(Model):
     kind: Optional[Literal["container", "rds"]] = None
     # RDS (step 5 on). The minor is pinned: a new minor is taken on purpose, or by RDS's automatic
@@ -78,33 +89,12 @@ class DatabaseSettings(Model):
     # The container's data volume is kept after the move until this is set.
     retire_container: bool = False
 
-    @field_validator("engine_version")
+    @field_validator("engine_version", "instance_class", "backup_window", "maintenance_window")
     @classmethod
-    def _engine_version(cls, value: str) -> str:
-        if not re.match(r"^[0-9]{2}\.[0-9]{1,2}$", value):
-            raise ValueError("must be a PostgreSQL major.minor such as 16.10 (the minor is pinned)")
-        return value
-
-    @field_validator("instance_class")
-    @classmethod
-    def _instance_class(cls, value: str) -> str:
-        if not re.match(r"^db\.[a-z0-9]+\.[a-z0-9]+$", value):
-            raise ValueError("must be an RDS instance class such as db.t4g.micro")
-        return value
-
-    @field_validator("backup_window")
-    @classmethod
-    def _backup_window(cls, value: str) -> str:
-        if not re.match(r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", value):
-            raise ValueError("must be a UTC window as hh24:mi-hh24:mi, e.g. 02:00-02:30")
-        return value
-
-    @field_validator("maintenance_window")
-    @classmethod
-    def _maintenance_window(cls, value: str) -> str:
-        day = r"(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]"
-        if not re.match(rf"^{day}-{day}$", value):
-            raise ValueError("must be a UTC window as ddd:hh24:mi-ddd:hh24:mi, e.g. sun:03:00-sun:03:30")
+    def _rds_formats(cls, value: str, info) -> str:
+        pattern, example = _RDS_FORMATS[info.field_name]
+        if not re.match(pattern, value):
+            raise ValueError(f"must look like {example}")
         return value
 
 
