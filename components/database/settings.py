@@ -22,6 +22,29 @@ def _backup_minutes(window: str) -> tuple[int, int]:
     return start, end if end > start else end + 24 * 60
 
 
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEK = 7 * 24 * 60
+
+
+def _maintenance_minutes(window: str) -> tuple[int, int]:
+    """ddd:hh:mm-ddd:hh:mm as minutes of the week (the end past the week's end if it wraps)."""
+    start, end = ((DAYS.index(day) * 24 * 60 + _minutes(clock)) for day, clock in
+                  (part.split(":", 1) for part in window.split("-")))
+    return start, end if end > start else end + WEEK
+
+
+def windows_overlap(backup: str, maintenance: str) -> bool:
+    """RDS refuses a backup window that overlaps the maintenance window (mocks accept it)."""
+    b_start, b_end = _backup_minutes(backup)
+    m_start, m_end = _maintenance_minutes(maintenance)
+    for day in range(-1, 8):  # the daily backup window on every day, and across the week's edges
+        start, end = day * 24 * 60 + b_start, day * 24 * 60 + b_end
+        for shift in (-WEEK, 0, WEEK):
+            if start < m_end + shift and m_start + shift < end:
+                return True
+    return False
+
+
 def check(cfg: LadderConfig) -> None:
     db = cfg.settings.database
     problems = []
@@ -37,6 +60,9 @@ def check(cfg: LadderConfig) -> None:
     if end - start < 30:
         problems.append(f"odoo-ladder:database.backup_window: {db.backup_window} is shorter than the 30 minutes "
                         "RDS requires")
+    if windows_overlap(db.backup_window, db.maintenance_window):
+        problems.append(f"odoo-ladder:database.backup_window: {db.backup_window} overlaps maintenance_window "
+                        f"({db.maintenance_window}), which RDS refuses; move one of them")
     if problems:
         raise ConfigError(problems)
     odoo_db_maxconn(cfg)  # refuses a class too small for Odoo's processes, naming the key

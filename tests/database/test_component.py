@@ -7,6 +7,7 @@ from components.app.service import POSTGRES_MAJOR
 from components.database.connections import class_max_connections, db_maxconn, odoo_processes
 from components.database.identifiers import (RDS_IDENTIFIER_MAX, final_snapshot_identifier, instance_identifier,
                                               is_valid_identifier)
+from components.database.settings import windows_overlap
 from components.images import POSTGRES, version_of
 from configs.errors import ConfigError
 from ladder import limits
@@ -258,3 +259,20 @@ def test_limits_check_the_instance_against_create_db_instance():
     assert "must start with a letter" in failures
     assert "outside RDS's 0-35 days" in failures
     assert "MultiAZ" in failures  # botocore's ParamValidator: not a boolean
+
+
+@pytest.mark.parametrize("backup, maintenance, overlap", [
+    ("02:00-02:30", "sun:03:00-sun:03:30", False),
+    ("03:15-03:45", "sun:03:00-sun:03:30", True),
+    ("23:45-00:30", "mon:00:00-mon:00:30", True),      # the backup window crosses midnight
+    ("23:45-00:30", "sun:23:50-mon:00:10", True),      # both cross the week's edge
+    ("22:00-22:30", "sun:23:50-mon:00:10", False),
+    ("03:00-03:30", "wed:02:00-wed:03:00", False),     # touching is not overlapping
+])
+def test_backup_and_maintenance_windows_may_not_overlap(backup, maintenance, overlap):
+    assert windows_overlap(backup, maintenance) is overlap
+
+
+def test_overlapping_windows_are_refused_naming_the_key():
+    with pytest.raises(ConfigError, match="database.backup_window: 03:15-03:45 overlaps maintenance_window"):
+        run_rds(5, database={"backup_window": "03:15-03:45"})
