@@ -96,8 +96,48 @@ class HostSettings(Model):
         return value
 
 
+_CLOCK = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+_DAY_CLOCK = rf"(mon|tue|wed|thu|fri|sat|sun):{_CLOCK}"
+# DatabaseSettings' RDS strings: (pattern, what the error shows).
+_RDS_FORMATS = {
+    "engine_version": (r"^[0-9]{2}\.[0-9]{1,2}$", "16.10 (PostgreSQL major.minor: the minor is pinned)"),
+    "instance_class": (r"^db\.[a-z0-9]+\.[a-z0-9]+$", "db.t4g.micro (an RDS instance class)"),
+    "backup_window": (rf"^{_CLOCK}-{_CLOCK}$", "02:00-02:30 (a UTC window, hh24:mi-hh24:mi)"),
+    "maintenance_window": (rf"^{_DAY_CLOCK}-{_DAY_CLOCK}$", "sun:03:00-sun:03:30 (a UTC window, ddd:hh24:mi-ddd:hh24:mi)"),
+}
+
+
 class DatabaseSettings(Model):
     kind: Optional[Literal["container", "rds"]] = None
+    # RDS (step 5 on). The minor is pinned: a new minor is taken on purpose, or by RDS's automatic
+    # minor upgrade in the maintenance window. Its major must be the container's (components/database).
+    engine_version: str = "16.10"
+    instance_class: str = "db.t4g.micro"
+    allocated_storage_gb: int = Field(default=20, ge=20, le=65536)
+    # Storage autoscaling's ceiling: RDS grows gp3 up to here on its own.
+    max_allocated_storage_gb: int = Field(default=100, ge=21, le=65536)
+    # Automated backups and PITR: 7 days by default; RDS allows 1-35 (0 would switch PITR off).
+    backup_retention_days: int = Field(default=7, ge=1, le=35)
+    backup_window: str = "02:00-02:30"                  # UTC, hh24:mi-hh24:mi, at least 30 minutes
+    maintenance_window: str = "sun:03:00-sun:03:30"    # UTC, ddd:hh24:mi-ddd:hh24:mi
+    # None: the step decides (off at step 5, on at step 7).
+    multi_az: Optional[bool] = None
+    log_min_duration_ms: int = Field(default=2000, ge=-1, le=2147483647)
+    idle_in_transaction_timeout_ms: int = Field(default=600_000, ge=0, le=2147483647)
+    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+                                2192, 2557, 2922, 3288, 3653] = 30
+    # rds -> container is refused unless this is set (the way back is a migration too).
+    allow_move_back: bool = False
+    # The container's data volume is kept after the move until this is set.
+    retire_container: bool = False
+
+    @field_validator("engine_version", "instance_class", "backup_window", "maintenance_window")
+    @classmethod
+    def _rds_formats(cls, value: str, info) -> str:
+        pattern, example = _RDS_FORMATS[info.field_name]
+        if not re.match(pattern, value):
+            raise ValueError(f"must look like {example}")
+        return value
 
 
 class ProxySettings(Model):

@@ -110,6 +110,8 @@ class Mocks(pulumi.runtime.Mocks):
             state["repositoryUrl"] = f"{ACCOUNT}.dkr.ecr.{self.region}.amazonaws.com/{state['name']}"
         if args.typ == "aws:iam/policy:Policy":
             state["arn"] = f"arn:aws:iam::{ACCOUNT}:policy/{args.name}"
+        if args.typ in ("aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup"):
+            state.setdefault("name", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
         if args.typ == "aws:ec2/eip:Eip":
             state["publicIp"] = "198.51.100.10"
         if args.typ == "aws:ssm/document:Document":
