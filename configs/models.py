@@ -96,8 +96,48 @@ class HostSettings(Model):
         return value
 
 
+_CLOCK = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+_DAY_CLOCK = rf"(mon|tue|wed|thu|fri|sat|sun):{_CLOCK}"
+# DatabaseSettings' RDS strings: (pattern, what the error shows).
+_RDS_FORMATS = {
+    "engine_version": (r"^[0-9]{2}\.[0-9]{1,2}$", "16.10 (PostgreSQL major.minor: the minor is pinned)"),
+    "instance_class": (r"^db\.[a-z0-9]+\.[a-z0-9]+$", "db.t4g.micro (an RDS instance class)"),
+    "backup_window": (rf"^{_CLOCK}-{_CLOCK}$", "02:00-02:30 (a UTC window, hh24:mi-hh24:mi)"),
+    "maintenance_window": (rf"^{_DAY_CLOCK}-{_DAY_CLOCK}$", "sun:03:00-sun:03:30 (a UTC window, ddd:hh24:mi-ddd:hh24:mi)"),
+}
+
+
 class DatabaseSettings(Model):
     kind: Optional[Literal["container", "rds"]] = None
+    # RDS (step 5 on). The minor is pinned: a new minor is taken on purpose, or by RDS's automatic
+    # minor upgrade in the maintenance window. Its major must be the container's (components/database).
+    engine_version: str = "16.10"
+    instance_class: str = "db.t4g.micro"
+    allocated_storage_gb: int = Field(default=20, ge=20, le=65536)
+    # Storage autoscaling's ceiling: RDS grows gp3 up to here on its own.
+    max_allocated_storage_gb: int = Field(default=100, ge=21, le=65536)
+    # Automated backups and PITR: 7 days by default; RDS allows 1-35 (0 would switch PITR off).
+    backup_retention_days: int = Field(default=7, ge=1, le=35)
+    backup_window: str = "02:00-02:30"                  # UTC, hh24:mi-hh24:mi, at least 30 minutes
+    maintenance_window: str = "sun:03:00-sun:03:30"    # UTC, ddd:hh24:mi-ddd:hh24:mi
+    # None: the step decides (off at step 5, on at step 7).
+    multi_az: Optional[bool] = None
+    log_min_duration_ms: int = Field(default=2000, ge=-1, le=2147483647)
+    idle_in_transaction_timeout_ms: int = Field(default=600_000, ge=0, le=2147483647)
+    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+                                2192, 2557, 2922, 3288, 3653] = 30
+    # rds -> container is refused unless this is set (the way back is a migration too).
+    allow_move_back: bool = False
+    # The container's data volume is kept after the move until this is set.
+    retire_container: bool = False
+
+    @field_validator("engine_version", "instance_class", "backup_window", "maintenance_window")
+    @classmethod
+    def _rds_formats(cls, value: str, info) -> str:
+        pattern, example = _RDS_FORMATS[info.field_name]
+        if not re.match(pattern, value):
+            raise ValueError(f"must look like {example}")
+        return value
 
 
 class ProxySettings(Model):
@@ -147,6 +187,60 @@ class Toggle(Model):
     enabled: Optional[Flag] = None
 
 
+class GithubSettings(Model):
+    """Who may assume the CI roles: one repository, through GitHub's OIDC provider."""
+
+    owner: Optional[str] = None
+    repo: Optional[str] = None
+    # Repositories created from July 2026 send immutable ids in `sub` (`repo:ORG@ID/REPO@ID:...`):
+    # give both ids to trust that form; without them the trust names `repo:ORG/REPO:...`.
+    owner_id: Optional[int] = Field(default=None, ge=1)
+    repo_id: Optional[int] = Field(default=None, ge=1)
+    # An account holds one provider per URL: give its ARN if one exists; None creates it.
+    oidc_provider_arn: Optional[str] = None
+    # The protected environment the deploy job runs in (the deploy role trusts only this one).
+    environment: str = "production"
+    # The Pulumi state the CI roles may use (tools/bootstrap_state.py creates and prints both).
+    state_bucket: Optional[str] = None
+    state_key_arn: Optional[str] = None
+
+    @field_validator("owner", "repo")
+    @classmethod
+    def _name(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", value):
+            raise ValueError("must be a GitHub owner or repository name (letters, digits, '.', '_', '-')")
+        return value
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, value: str) -> str:
+        # No wildcard and no ':' so the exact `sub` cannot be widened from config.
+        if not re.match(r"^[A-Za-z0-9._-]{1,255}$", value):
+            raise ValueError("must be a GitHub environment name without spaces, '*' or ':' (e.g. production)")
+        return value
+
+
+class RegistrySettings(Model):
+    """Step 6: the image registry and the CI/CD identities (components/registry, components/cicd)."""
+
+    enabled: Optional[bool] = None
+    kind: Literal["ecr"] = "ecr"
+    # The lifecycle keeps this many release (semver) tags; untagged images expire after 7 days.
+    keep_releases: int = Field(default=20, ge=1, le=1000)
+    github: GithubSettings = GithubSettings()
+    # The image to run, by digest only (`<repository>@sha256:<64 hex>`): the deploy workflow sets it
+    # to what it just pushed, so `pulumi preview` shows a new image as a change. A tag is refused.
+    image: Optional[str] = None
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not re.match(r"^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$", value):
+            raise ValueError("must be an image by digest, <registry>/<repository>@sha256:<64 hex digits>; "
+                             "tags move, digests do not")
+        return value
+
+
 class ClusterSettings(Model):
     enabled: Optional[Flag] = None
     desired_count: Int = Field(default=2, ge=2, le=20)
@@ -171,7 +265,7 @@ class StackSettings(Model):
     secrets: SecretsSettings = SecretsSettings()
     backup: BackupSettings = BackupSettings()
     logs: LogsSettings = LogsSettings()
-    registry: Toggle = Toggle()
+    registry: RegistrySettings = RegistrySettings()
     cluster: ClusterSettings = ClusterSettings()
 
     @field_validator("domain")

@@ -260,6 +260,36 @@ def _limited_name(what: str, limit: int):
     return check
 
 
+def _rds_instance(record: dict) -> tuple[list[Measure], list[Problem]]:
+    """The identifier's 63 characters, and the inputs CreateDBInstance validates (enums, types)."""
+    inputs = record["inputs"]
+    identifier = _name(record, "identifier", "identifierPrefix")
+    params = {"DBInstanceIdentifier": identifier, "DBInstanceClass": inputs.get("instanceClass"),
+              "Engine": inputs.get("engine"), "EngineVersion": inputs.get("engineVersion"),
+              "AllocatedStorage": inputs.get("allocatedStorage"), "MaxAllocatedStorage": inputs.get("maxAllocatedStorage"),
+              "StorageType": inputs.get("storageType"), "StorageEncrypted": inputs.get("storageEncrypted"),
+              "BackupRetentionPeriod": inputs.get("backupRetentionPeriod"),
+              "PreferredBackupWindow": inputs.get("backupWindow"),
+              "PreferredMaintenanceWindow": inputs.get("maintenanceWindow"), "MultiAZ": inputs.get("multiAz"),
+              "PubliclyAccessible": inputs.get("publiclyAccessible"),
+              "DeletionProtection": inputs.get("deletionProtection"),
+              "CopyTagsToSnapshot": inputs.get("copyTagsToSnapshot"),
+              "EnablePerformanceInsights": inputs.get("performanceInsightsEnabled"),
+              "PerformanceInsightsRetentionPeriod": inputs.get("performanceInsightsRetentionPeriod"),
+              "EnableCloudwatchLogsExports": inputs.get("enabledCloudwatchLogsExports"),
+              "MasterUsername": inputs.get("username"), "ManageMasterUserPassword": inputs.get("manageMasterUserPassword"),
+              "AutoMinorVersionUpgrade": inputs.get("autoMinorVersionUpgrade"), "Port": inputs.get("port")}
+    problems = []
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", identifier) or "--" in identifier or identifier.endswith("-"):
+        problems.append(Problem(_label(record), f"RDS identifier {identifier!r} must start with a letter and hold "
+                                                "only letters, digits and single hyphens, not ending in one"))
+    retention = inputs.get("backupRetentionPeriod")
+    if retention is not None and not 0 <= _plain(retention) <= 35:
+        problems.append(Problem(_label(record), f"backup retention {retention} is outside RDS's 0-35 days"))
+    return ([Measure(_label(record), "RDS identifier (characters)", len(identifier), RDS_IDENTIFIER)],
+            problems + _shape_problems(record, "rds", "CreateDBInstance", params))
+
+
 def _container_definitions(record: dict) -> tuple[list[Measure], list[Problem]]:
     definitions = record["inputs"].get("containerDefinitions") or "[]"
     return [Measure(_label(record), "ECS container definitions (bytes)", utf8(definitions),
@@ -278,7 +308,7 @@ CHECKS = {
     "aws:alb/loadBalancer:LoadBalancer": _limited_name("load balancer name", LB_NAME),
     "aws:lb/targetGroup:TargetGroup": _limited_name("target group name", LB_NAME),
     "aws:alb/targetGroup:TargetGroup": _limited_name("target group name", LB_NAME),
-    "aws:rds/instance:Instance": _limited_name("RDS identifier", RDS_IDENTIFIER),
+    "aws:rds/instance:Instance": _rds_instance,
     "aws:ecs/taskDefinition:TaskDefinition": _container_definitions,
 }
 

@@ -103,6 +103,15 @@ class Mocks(pulumi.runtime.Mocks):
         if args.typ == "aws:s3/bucket:Bucket":
             state.setdefault("bucket", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
             state["arn"] = f"arn:aws:s3:::{state['bucket']}"  # policies name it by its real ARN shape
+        if args.typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            state["arn"] = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{state['url'].removeprefix('https://')}"
+        if args.typ == "aws:ecr/repository:Repository":
+            state["arn"] = f"arn:aws:ecr:{self.region}:{ACCOUNT}:repository/{state['name']}"
+            state["repositoryUrl"] = f"{ACCOUNT}.dkr.ecr.{self.region}.amazonaws.com/{state['name']}"
+        if args.typ == "aws:iam/policy:Policy":
+            state["arn"] = f"arn:aws:iam::{ACCOUNT}:policy/{args.name}"
+        if args.typ in ("aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup"):
+            state.setdefault("name", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
         if args.typ == "aws:ec2/eip:Eip":
             state["publicIp"] = "198.51.100.10"
         if args.typ == "aws:ssm/document:Document":

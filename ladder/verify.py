@@ -10,6 +10,7 @@ from components.proxy.site import bus_route
 from configs.load import SECRET_KEYS, LadderConfig
 from ladder.checks.backup import check_recent_backup
 from ladder.checks.dns import check_dns
+from ladder.checks.registry import check_repository, check_running_is_newest, check_scan
 from ladder.checks.https import check_certificate, check_http_redirect, check_ports_closed, check_websocket
 from ladder.checks.result import CheckResult
 from ladder.checks.secrets import check_host_disk, check_store, ssm_runner
@@ -89,10 +90,21 @@ def backup_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     return [check_recent_backup(boto3.client("s3", region_name=cfg.region), target.backup_bucket, BACKUP_PREFIX)]
 
 
+def registry_checks(cfg: LadderConfig) -> list[CheckResult]:
+    """Step 6: the repository's settings, the deployed digest against the newest build, its scan."""
+    import boto3
+
+    from components.cicd.names import repository_name
+    ecr, name, running = boto3.client("ecr", region_name=cfg.region), repository_name(cfg.stack), cfg.settings.registry.image
+    return [check_repository(ecr, name), check_running_is_newest(ecr, name, running), check_scan(ecr, name, running)]
+
+
 def run_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     results = proxy_checks(cfg, target) if cfg.components.proxy else step0_checks(target)
     if cfg.components.secrets:
         results += secrets_checks(cfg, target)
     if cfg.components.backup:
         results += backup_checks(cfg, target)
+    if cfg.components.registry:
+        results += registry_checks(cfg)
     return results

@@ -31,7 +31,8 @@ PLACEHOLDERS = {
     "STACK": EXAMPLE, "<stack>": EXAMPLE, "A": "configs/stacks/step3.yaml", "B": EXAMPLE,
 }
 # `odoo-ladder:` words in the docs that are not keys, on purpose.
-NOT_KEYS = {"wokers": "docs/config.md's example of a mistyped key and the suggestion it gets"}
+NOT_KEYS = {"wokers": "docs/config.md's example of a mistyped key and the suggestion it gets",
+            "ci": "docs/step6.md: a tag the CI roles carry, not a config key"}
 
 
 def _commands() -> list[tuple[str, str]]:

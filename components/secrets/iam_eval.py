@@ -8,7 +8,8 @@ guessing:
 - Action/NotAction match case-insensitively, with `*` and `?` wildcards;
 - Resource/NotResource match case-sensitively, segment by segment of the ARN (a wildcard never
   spans the colons of the first five segments; in the resource segment it spans `/` and `:`);
-- Principal/NotPrincipal (resource policies such as a KMS key policy);
+- Principal/NotPrincipal (resource policies such as a KMS key policy), AWS and Federated (an OIDC
+  trust policy, the request's principal being the provider's ARN);
 - Condition operators String(Not)Equals, String(Not)Like, Arn(Not)Equals, Arn(Not)Like, Bool,
   with ...IfExists, every key AND-ed and the values of one key OR-ed, as IAM does.
 
@@ -82,8 +83,12 @@ def _applies(statement: dict, request: Request) -> bool:
         action_ok = not any(_action_matches(p, request.action) for p in _listed(statement["NotAction"]))
     if "Resource" in statement:
         resource_ok = any(_resource_matches(p, request.resource) for p in _listed(statement["Resource"]))
-    else:
+    elif "NotResource" in statement:
         resource_ok = not any(_resource_matches(p, request.resource) for p in _listed(statement["NotResource"]))
+    elif "Principal" in statement:
+        resource_ok = True  # a role trust policy: its resource is the role it is attached to
+    else:
+        raise ValueError("a statement without Resource, NotResource or Principal is malformed")
     return (action_ok and resource_ok and _principal_ok(statement, request.principal)
             and _conditions_hold(statement.get("Condition", {}), request.context))
 
@@ -99,10 +104,11 @@ def _principal_ok(statement: dict, principal: str) -> bool:
 def _principal_in(element, principal: str) -> bool:
     if element == "*":
         return True
-    if set(element) - {"AWS"}:
-        raise ValueError(f"principal kinds {sorted(element)}: only AWS principals are evaluated")
+    if set(element) - {"AWS", "Federated"}:
+        raise ValueError(f"principal kinds {sorted(element)}: only AWS and Federated principals are evaluated")
     # Exact ARNs (an account root names only the root here; kms_decision models the delegation).
-    return any(p == "*" or p == principal for p in _listed(element["AWS"]))
+    # Federated: the request's principal is the identity provider's ARN (a role trust policy).
+    return any(p == "*" or p == principal for kind in element for p in _listed(element[kind]))
 
 
 @lru_cache(maxsize=None)

@@ -30,7 +30,8 @@ from components.secrets.inputs import STORES, check, check_account_place, check_
 
 # Administration only, listed one by one (no "kms:Create*"-style wildcard that would also match
 # what the future adds): what Pulumi and an administrator do with the key and its aliases. No
-# CreateGrant: neither SSM nor Secrets Manager needs grants, and a grant could hand out Decrypt.
+# CreateGrant here: neither SSM nor Secrets Manager needs grants, and a grant could hand out Decrypt
+# (RDS needs them: rds_statements allows grants only through RDS, for its own resources).
 ADMIN_ACTIONS = ("kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus",
                  "kms:EnableKeyRotation", "kms:DisableKeyRotation", "kms:RotateKeyOnDemand",
                  "kms:ListKeyRotations", "kms:EnableKey", "kms:DisableKey", "kms:UpdateKeyDescription",
@@ -49,7 +50,32 @@ def via_store(region: str) -> list[str]:
     return [f"{store}.{region}.amazonaws.com" for store in STORES]
 
 
-def key_policy(partition: str, region: str, account_id: str, host_role_arn: str, store: str) -> dict:
+# ECR (step 6) encrypts the repository with this key through a grant it creates when the repository
+# is created, and retires when it is deleted; pushes and pulls then go through that grant.
+REGISTRY_ACTIONS = ("kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey", "kms:Encrypt", "kms:Decrypt",
+                    "kms:GenerateDataKey")
+
+
+# RDS (step 5 on) encrypts storage, Performance Insights and its master secret with the stack's key:
+# the deployer may use it through RDS only, and create grants only for RDS's own resources.
+RDS_USE_ACTIONS = ("kms:DescribeKey", "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
+                   "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo")
+RDS_GRANT_ACTIONS = ("kms:CreateGrant",)
+
+
+def rds_statements(root: str, region: str, account_id: str) -> list[dict]:
+    through_rds = {"kms:ViaService": f"rds.{region}.amazonaws.com", "kms:CallerAccount": account_id}
+    return [
+        {"Sid": "DeployerUseViaRds", "Effect": "Allow", "Principal": {"AWS": root},
+         "Action": list(RDS_USE_ACTIONS), "Resource": "*", "Condition": {"StringEquals": through_rds}},
+        {"Sid": "DeployerGrantViaRds", "Effect": "Allow", "Principal": {"AWS": root},
+         "Action": list(RDS_GRANT_ACTIONS), "Resource": "*",
+         "Condition": {"StringEquals": through_rds, "Bool": {"kms:GrantIsForAWSResource": "true"}}},
+    ]
+
+
+def key_policy(partition: str, region: str, account_id: str, host_role_arn: str, store: str,
+               registry: bool = False, rds: bool = False) -> dict:
     check_store(store)
     check_account_place(partition, region, account_id)
     check("host_role_arn", host_role_arn, _ROLE_ARN, "arn:<partition>:iam::<account>:role/<name>")
@@ -57,14 +83,23 @@ def key_policy(partition: str, region: str, account_id: str, host_role_arn: str,
     through_the_store = {"StringEquals": {"kms:ViaService": f"{store}.{region}.amazonaws.com",
                                           "kms:CallerAccount": account_id}}
     through_either_store = {"StringEquals": {"kms:ViaService": via_store(region), "kms:CallerAccount": account_id}}
-    return {"Version": "2012-10-17", "Statement": [
+    statements = [
         {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": root},
          "Action": list(ADMIN_ACTIONS), "Resource": "*"},
         {"Sid": "HostDecryptViaStore", "Effect": "Allow", "Principal": {"AWS": host_role_arn},
          "Action": list(HOST_ACTIONS), "Resource": "*", "Condition": through_the_store},
         {"Sid": "DeployerUseViaStore", "Effect": "Allow", "Principal": {"AWS": root},
          "Action": list(DEPLOYER_ACTIONS), "Resource": "*", "Condition": through_either_store},
-    ]}
+    ]
+    if registry:
+        statements.append(
+            {"Sid": "RegistryViaEcr", "Effect": "Allow", "Principal": {"AWS": root},
+             "Action": list(REGISTRY_ACTIONS), "Resource": "*",
+             "Condition": {"StringEquals": {"kms:ViaService": f"ecr.{region}.amazonaws.com",
+                                            "kms:CallerAccount": account_id}}})
+    if rds:
+        statements += rds_statements(root, region, account_id)
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
 def key_alias(stack: str) -> str:

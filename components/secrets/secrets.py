@@ -23,6 +23,9 @@ class SecretsArgs:
     store: str  # ssm or secretsmanager: the only service through which the host may decrypt
     region: str
     host_role_arn: pulumi.Input[str]
+    registry: bool = False  # step 6: ECR encrypts the stack's image repository with this key
+    # RDS (step 5 on) encrypts with this key too.
+    rds: bool = False
 
 
 class Secrets(pulumi.ComponentResource):
@@ -32,7 +35,8 @@ class Secrets(pulumi.ComponentResource):
         super().__init__("odoo-ladder:secrets:Secrets", name, None, opts)
         account = aws.get_caller_identity().account_id
         policy = pulumi.Output.from_input(args.host_role_arn).apply(
-            lambda role: json.dumps(key_policy("aws", args.region, account, role, args.store)))
+            lambda role: json.dumps(key_policy("aws", args.region, account, role, args.store,
+                                               registry=args.registry, rds=args.rds)))
         key = aws.kms.Key(f"{name}-key", description=f"odoo-ladder {args.stack}: the stack's secrets",
                           enable_key_rotation=True, deletion_window_in_days=30, policy=policy,
                           tags={"odoo-ladder:stack": args.stack},

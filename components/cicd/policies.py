@@ -1,0 +1,216 @@
+"""What the CI roles may do: pure documents, components/cicd/cicd.py attaches them.
+
+preview (pull requests): read the stack's state and decrypt its secrets with the state key, plus
+the few reads `pulumi preview` makes (the AMI and zone lookups, the caller's identity). Not AWS's
+ReadOnlyAccess: that one reads every SSM parameter and every S3 object of the account, and a pull
+request's code runs in that job.
+
+deploy (the protected environment): what `pulumi up` needs for this stack, scoped where AWS lets a
+policy scope it:
+- by ARN: the state objects of this stack, the state key, this stack's image repository, its SSM
+  parameter path and Secrets Manager names, its log group;
+- by tag (`odoo-ladder:stack=<stack>`, aws:RequestTag on create, aws:ResourceTag afterwards): EC2,
+  the host's IAM role, the stack's KMS key, SSM documents;
+- on "*", because the API has no resource to scope (docs/step6.md lists them with the reason):
+  EC2/IAM/KMS reads (Describe*/List*), ecr:GetAuthorizationToken, kms:CreateKey (tag-conditioned),
+  route53 changes (scoped by hosted zone only when the stack names one), S3 bucket creation
+  (scoped by name prefix).
+An explicit Deny keeps the deploy role away from every CI role and the OIDC provider: otherwise a
+job in the environment could widen its own rights.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from components.cicd.names import STACK_TAG, ci_role_pattern, state_prefixes
+from components.delivery.artifact_bucket import bucket_prefix
+
+READS = ["ec2:DescribeImages", "ec2:DescribeAvailabilityZones"]  # getAmi, getAvailabilityZones
+
+
+def _tagged(stack: str, kind: str = "ResourceTag") -> dict:
+    return {"StringEquals": {f"aws:{kind}/{STACK_TAG}": stack}}
+
+
+def state_statements(bucket: str, key_arn: str, stack: str, write: bool) -> list[dict]:
+    objects = [f"arn:aws:s3:::{bucket}/{p}" for p in state_prefixes(stack)]
+    statements = [
+        {"Sid": "StateList", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+         "Resource": f"arn:aws:s3:::{bucket}"},
+        {"Sid": "StateRead", "Effect": "Allow", "Action": "s3:GetObject",
+         "Resource": [f"arn:aws:s3:::{bucket}/.pulumi/meta.yaml", *objects]},
+        {"Sid": "StateKey", "Effect": "Allow",
+         "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] if write else "kms:Decrypt",
+         "Resource": key_arn},
+    ]
+    if write:
+        statements.append({"Sid": "StateWrite", "Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"],
+                           "Resource": objects})
+    return statements
+
+
+def preview_policy(stack: str, state_bucket: str, state_key_arn: str) -> dict:
+    return {"Version": "2012-10-17", "Statement": [
+        *state_statements(state_bucket, state_key_arn, stack, write=False),
+        {"Sid": "PreviewLookups", "Effect": "Allow", "Action": READS, "Resource": "*"},
+    ]}
+
+
+def push_policy(repository_arn: str) -> dict:
+    """Push and read back this repository's images; the token call has no resource."""
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "RegistryToken", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {"Sid": "PushThisRepository", "Effect": "Allow", "Resource": repository_arn, "Action": [
+            "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+            "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+            "ecr:DescribeImages", "ecr:DescribeImageScanFindings", "ecr:DescribeRepositories",
+            "ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:PutImageScanningConfiguration",
+            "ecr:PutImageTagMutability", "ecr:ListTagsForResource", "ecr:TagResource", "ecr:UntagResource",
+            "ecr:CreateRepository"]},
+    ]}
+
+
+def deploy_state_policy(stack: str, state_bucket: str, state_key_arn: str) -> dict:
+    return {"Version": "2012-10-17", "Statement": state_statements(state_bucket, state_key_arn, stack, write=True)}
+
+
+# Reads the AWS provider makes while planning and refreshing; EC2's Describe calls take no resource.
+EC2_READS = ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeInternetGateways",
+             "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules",
+             "ec2:DescribeInstances", "ec2:DescribeInstanceTypes",
+             "ec2:DescribeInstanceCreditSpecifications", "ec2:DescribeVolumes", "ec2:DescribeAddresses",
+             "ec2:DescribeAddressesAttribute", "ec2:DescribeImages", "ec2:DescribeAvailabilityZones",
+             "ec2:DescribeTags", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAccountAttributes",
+             "ec2:DescribeNetworkAcls"]
+# The EC2 calls that change what the stack created (network, host, data volume, address).
+EC2_CHANGES = ["ec2:ModifyVpcAttribute", "ec2:DeleteVpc", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet",
+               "ec2:AttachInternetGateway", "ec2:DetachInternetGateway", "ec2:DeleteInternetGateway",
+               "ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute", "ec2:AssociateRouteTable",
+               "ec2:DisassociateRouteTable", "ec2:DeleteRouteTable", "ec2:AuthorizeSecurityGroupIngress",
+               "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+               "ec2:DeleteSecurityGroup", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:ModifyVolume",
+               "ec2:DeleteVolume", "ec2:ModifyInstanceAttribute", "ec2:ModifyInstanceMetadataOptions",
+               "ec2:StartInstances", "ec2:StopInstances", "ec2:TerminateInstances", "ec2:AssociateAddress",
+               "ec2:DisassociateAddress", "ec2:ReleaseAddress", "ec2:CreateTags", "ec2:DeleteTags"]
+EC2_CREATED = ["vpc", "subnet", "internet-gateway", "route-table", "security-group", "volume", "elastic-ip", "instance"]
+S3_BUCKET_ACTIONS = ["s3:CreateBucket", "s3:ListBucket", "s3:GetBucket*", "s3:GetLifecycleConfiguration",
+                     "s3:GetEncryptionConfiguration", "s3:GetReplicationConfiguration",
+                     "s3:GetAccelerateConfiguration", "s3:PutBucketVersioning", "s3:PutBucketPolicy",
+                     "s3:DeleteBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
+                     "s3:PutLifecycleConfiguration", "s3:PutBucketTagging", "s3:PutBucketObjectLockConfiguration",
+                     "s3:PutBucketOwnershipControls"]
+
+
+# The statements of the compute part (EC2 and the host's IAM role); the rest is the data part.
+COMPUTE_SIDS = ("Reads", "Ec2ReadAttributes", "ReadsByArn", "Ec2CreateTagged", "Ec2LaunchInputs", "Ec2ChangeTagged",
+                "IamCreateTaggedRole", "IamChangeTaggedRole", "IamPassTaggedRoleToEc2", "IamInstanceProfiles")
+
+
+def deploy_infrastructure_policies(stack: str, region: str, account: str, dns_zone_id: Optional[str]) -> dict:
+    """Two managed policies (6,144 characters each): `compute` and `data`."""
+    statements = deploy_infrastructure_policy(stack, region, account, dns_zone_id)["Statement"]
+    return {part: {"Version": "2012-10-17", "Statement": [s for s in statements if (s["Sid"] in COMPUTE_SIDS) == wanted]}
+            for part, wanted in (("compute", True), ("data", False))}
+
+
+def deploy_infrastructure_policy(stack: str, region: str, account: str, dns_zone_id: Optional[str]) -> dict:
+    """`pulumi up` for the stack's own resources (docs/step6.md: what is scoped and how)."""
+    here = f"{region}:{account}"
+    statements = [
+        {"Sid": "Reads", "Effect": "Allow", "Resource": "*", "Action": [
+            *EC2_READS, "kms:ListAliases", "ssm:DescribeParameters", "logs:DescribeLogGroups"]},
+        {"Sid": "Ec2ReadAttributes", "Effect": "Allow",
+         "Action": ["ec2:DescribeInstanceAttribute", "ec2:DescribeVpcAttribute"],
+         "Resource": [f"arn:aws:ec2:{here}:instance/*", f"arn:aws:ec2:{here}:vpc/*"]},
+        {"Sid": "ReadsByArn", "Effect": "Allow", "Action": [
+            "iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+            "iam:GetInstanceProfile", "iam:ListInstanceProfilesForRole"],
+         "Resource": [f"arn:aws:iam::{account}:role/*", f"arn:aws:iam::{account}:instance-profile/*"]},
+        {"Sid": "Ec2CreateTagged", "Effect": "Allow", "Condition": _tagged(stack, "RequestTag"),
+         "Resource": [f"arn:aws:ec2:{here}:{kind}/*" for kind in EC2_CREATED],
+         "Action": ["ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateInternetGateway", "ec2:CreateRouteTable",
+                    "ec2:CreateSecurityGroup", "ec2:CreateVolume", "ec2:AllocateAddress", "ec2:RunInstances",
+                    "ec2:CreateTags"]},
+        # RunInstances also touches the AMI, the subnet, the group and a new interface; the instance
+        # it makes must carry the stack tag (above), so these alone launch nothing.
+        {"Sid": "Ec2LaunchInputs", "Effect": "Allow", "Action": "ec2:RunInstances",
+         "Resource": [f"arn:aws:ec2:{region}::image/*", f"arn:aws:ec2:{here}:subnet/*",
+                      f"arn:aws:ec2:{here}:security-group/*", f"arn:aws:ec2:{here}:network-interface/*",
+                      f"arn:aws:ec2:{here}:volume/*"]},
+        {"Sid": "Ec2ChangeTagged", "Effect": "Allow", "Condition": _tagged(stack),
+         "Resource": [f"arn:aws:ec2:{here}:{kind}/*" for kind in EC2_CREATED], "Action": EC2_CHANGES},
+        {"Sid": "IamCreateTaggedRole", "Effect": "Allow", "Action": ["iam:CreateRole", "iam:TagRole"],
+         "Resource": f"arn:aws:iam::{account}:role/*", "Condition": _tagged(stack, "RequestTag")},
+        {"Sid": "IamChangeTaggedRole", "Effect": "Allow", "Resource": f"arn:aws:iam::{account}:role/*",
+         "Condition": _tagged(stack), "Action": [
+             "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:TagRole",
+             "iam:UntagRole", "iam:DeleteRole"]},
+        {"Sid": "IamPassTaggedRoleToEc2", "Effect": "Allow", "Action": "iam:PassRole",
+         "Resource": f"arn:aws:iam::{account}:role/*",
+         "Condition": {"StringEquals": {f"aws:ResourceTag/{STACK_TAG}": stack,
+                                        "iam:PassedToService": "ec2.amazonaws.com"}}},
+        # Instance profiles take no tags from the program: scoped by the host component's name.
+        {"Sid": "IamInstanceProfiles", "Effect": "Allow",
+         "Resource": f"arn:aws:iam::{account}:instance-profile/host-profile-*", "Action": [
+             "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile",
+             "iam:RemoveRoleFromInstanceProfile"]},
+        # CreateKey names no resource; the tag it must carry is the scope.
+        {"Sid": "KmsCreateTagged", "Effect": "Allow", "Action": "kms:CreateKey",
+         "Resource": "*", "Condition": _tagged(stack, "RequestTag")},
+        {"Sid": "KmsTagOnCreate", "Effect": "Allow", "Action": "kms:TagResource",
+         "Resource": f"arn:aws:kms:{here}:key/*", "Condition": _tagged(stack, "RequestTag")},
+        {"Sid": "KmsUseTagged", "Effect": "Allow", "Resource": f"arn:aws:kms:{here}:key/*",
+         "Condition": _tagged(stack), "Action": [
+             "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags",
+             "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:UpdateKeyDescription", "kms:TagResource",
+             "kms:UntagResource", "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant",
+             "kms:CreateAlias", "kms:UpdateAlias"]},
+        # An alias call needs the alias and the key: the key by tag above, the alias by name here.
+        {"Sid": "KmsStackAlias", "Effect": "Allow", "Action": ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"],
+         "Resource": f"arn:aws:kms:{here}:alias/odoo-ladder-*"},
+        {"Sid": "StackParameters", "Effect": "Allow", "Resource": f"arn:aws:ssm:{here}:parameter/odoo-ladder/{stack}/*",
+         "Action": ["ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:DeleteParameter",
+                    "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"]},
+        {"Sid": "StackSecrets", "Effect": "Allow",
+         "Resource": f"arn:aws:secretsmanager:{here}:secret:odoo-ladder/{stack}/*", "Action": [
+             "secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue",
+             "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:TagResource",
+             "secretsmanager:DeleteSecret", "secretsmanager:GetResourcePolicy"]},
+        {"Sid": "SsmDocumentsTagged", "Effect": "Allow", "Resource": f"arn:aws:ssm:{here}:document/*",
+         "Condition": _tagged(stack), "Action": [
+             "ssm:DescribeDocument", "ssm:GetDocument", "ssm:DescribeDocumentPermission", "ssm:UpdateDocument",
+             "ssm:UpdateDocumentDefaultVersion", "ssm:DeleteDocument", "ssm:AddTagsToResource",
+             "ssm:ListTagsForResource", "ssm:CreateAssociation", "ssm:UpdateAssociation"]},
+        {"Sid": "SsmCreateTaggedDocument", "Effect": "Allow", "Action": ["ssm:CreateDocument", "ssm:AddTagsToResource"],
+         "Resource": f"arn:aws:ssm:{here}:document/*", "Condition": _tagged(stack, "RequestTag")},
+        # An association call needs the document (tagged, above), the instance (tagged) and the association.
+        {"Sid": "SsmAssociationOnStackInstances", "Effect": "Allow", "Condition": _tagged(stack),
+         "Action": ["ssm:CreateAssociation", "ssm:UpdateAssociation"],
+         "Resource": f"arn:aws:ec2:{here}:instance/*"},
+        {"Sid": "SsmAssociations", "Effect": "Allow", "Resource": f"arn:aws:ssm:{here}:association/*",
+         "Action": ["ssm:CreateAssociation", "ssm:UpdateAssociation", "ssm:DescribeAssociation",
+                    "ssm:DeleteAssociation"]},
+        {"Sid": "StackBuckets", "Effect": "Allow", "Action": S3_BUCKET_ACTIONS,
+         "Resource": [f"arn:aws:s3:::{bucket_prefix(stack)}*", "arn:aws:s3:::backup-bucket-*"]},
+        {"Sid": "StackBundles", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+         "Resource": f"arn:aws:s3:::{bucket_prefix(stack)}*/*"},
+        {"Sid": "StackLogGroup", "Effect": "Allow", "Resource": f"arn:aws:logs:{here}:log-group:/odoo-ladder/{stack}*",
+         "Action": ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:DeleteLogGroup",
+                    "logs:TagResource", "logs:ListTagsForResource"]},
+    ]
+    if dns_zone_id:
+        statements += [{"Sid": "StackZoneRecords", "Effect": "Allow",
+                        "Action": ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets",
+                                   "route53:GetHostedZone"],
+                        "Resource": f"arn:aws:route53:::hostedzone/{dns_zone_id}"},
+                       {"Sid": "Route53Changes", "Effect": "Allow", "Action": "route53:GetChange",
+                        "Resource": "arn:aws:route53:::change/*"}]
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def deny_ci_identity_changes(account: str) -> dict:
+    """No job may change a CI role or the OIDC provider: an administrator applies those from a laptop."""
+    return {"Version": "2012-10-17", "Statement": [{
+        "Sid": "NoCiIdentityChanges", "Effect": "Deny", "NotAction": ["iam:Get*", "iam:List*"],
+        "Resource": [f"arn:aws:iam::{account}:role/{ci_role_pattern()}",
+                     f"arn:aws:iam::{account}:oidc-provider/*"]}]}

@@ -1,0 +1,118 @@
+"""PostgreSQL on RDS (step 5 on): private subnets, a subnet group, a TLS-only parameter group, an
+encrypted instance that outlives the stack, and a security group that only the app's may reach.
+
+The master user's password is RDS's own (Secrets Manager, under the stack's key, rotated by RDS);
+only the one-shot admin steps (the migration, components/database/scripts) use it, never Odoo.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from components.database import identifiers, settings
+from components.database.parameters import FAMILY, parameters
+from configs.load import LadderConfig
+
+# Private subnets, one per zone, beside the network's public ones (10.42.0-1.0/24); no NAT:
+# RDS needs no egress.
+PRIVATE_SUBNETS = ("10.42.10.0/24", "10.42.11.0/24")
+PORT = 5432
+MASTER_USERNAME = "ladder_admin"
+ENGINE = "postgres"
+# Performance Insights' free tier keeps 7 days.
+PERFORMANCE_INSIGHTS_FREE_DAYS = 7
+
+
+@dataclass
+class DatabaseArgs:
+    cfg: LadderConfig
+    vpc_id: pulumi.Input[str]
+    zones: list[str]
+    # The app's security group (the host's now, the tasks' at step 7): the only source of 5432.
+    app_security_group_id: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+
+
+class Database(pulumi.ComponentResource):
+    address: pulumi.Output[str]
+    port: pulumi.Output[int]
+    identifier: str
+    master_secret_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    # Odoo's db_maxconn for this class (components/database/connections.py says how).
+    db_maxconn: int
+
+    def __init__(self, name: str, args: DatabaseArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("odoo-ladder:database:Database", name, None, opts)
+        cfg = args.cfg
+        settings.check(cfg)
+        db = cfg.settings.database
+        child = pulumi.ResourceOptions(parent=self)
+        tags = {"Name": f"odoo-ladder-{cfg.stack}-db", "odoo-ladder:stack": cfg.stack}
+        identifier = identifiers.instance_identifier(cfg.stack)
+
+        # Its own route table with no routes but the VPC's local one: a route added to the main
+        # table later cannot make these subnets public.
+        routes = aws.ec2.RouteTable(f"{name}-private", vpc_id=args.vpc_id, tags=tags, opts=child)
+        subnets = []
+        for index, cidr in enumerate(PRIVATE_SUBNETS):
+            subnet = aws.ec2.Subnet(f"{name}-private-{index}", vpc_id=args.vpc_id, cidr_block=cidr,
+                                    availability_zone=args.zones[index % len(args.zones)],
+                                    map_public_ip_on_launch=False, tags=tags, opts=child)
+            aws.ec2.RouteTableAssociation(f"{name}-private-{index}", subnet_id=subnet.id, route_table_id=routes.id,
+                                          opts=child)
+            subnets.append(subnet)
+        subnet_group = aws.rds.SubnetGroup(f"{name}-subnets", subnet_ids=[s.id for s in subnets], tags=tags,
+                                           description=f"odoo-ladder {cfg.stack}: private, two zones", opts=child)
+
+        # No inline rules: the one ingress rule below is its own resource, referencing the app's group
+        # by id (never a CIDR), and there is no egress at all.
+        group = aws.ec2.SecurityGroup(f"{name}-sg", vpc_id=args.vpc_id, tags=tags, opts=child,
+                                      description=f"odoo-ladder {cfg.stack} database: 5432 from the app only")
+        aws.vpc.SecurityGroupIngressRule(f"{name}-from-app", security_group_id=group.id, ip_protocol="tcp",
+                                         from_port=PORT, to_port=PORT,
+                                         referenced_security_group_id=args.app_security_group_id,
+                                         description="PostgreSQL from the app's security group", opts=child)
+
+        parameter_group = aws.rds.ParameterGroup(
+            f"{name}-parameters", family=FAMILY, description=f"odoo-ladder {cfg.stack}: TLS only, slow statements",
+            parameters=[{"name": key, "value": value, "apply_method": "immediate"}
+                        for key, value in parameters(db).items()],
+            tags=tags, opts=child)
+
+        # Made before the instance so RDS does not create it without a retention.
+        logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=identifiers.log_group_name(identifier),
+                                       retention_in_days=db.log_retention_days, tags=tags, opts=child)
+
+        instance = aws.rds.Instance(
+            f"{name}-instance", identifier=identifier, engine=ENGINE, engine_version=db.engine_version,
+            auto_minor_version_upgrade=True, instance_class=db.instance_class,
+            allocated_storage=db.allocated_storage_gb, max_allocated_storage=db.max_allocated_storage_gb,
+            storage_type="gp3", storage_encrypted=True, kms_key_id=args.kms_key_arn,
+            db_subnet_group_name=subnet_group.name, vpc_security_group_ids=[group.id], port=PORT,
+            publicly_accessible=False, parameter_group_name=parameter_group.name,
+            username=MASTER_USERNAME, manage_master_user_password=True,
+            master_user_secret_kms_key_id=args.kms_key_arn,
+            backup_retention_period=db.backup_retention_days, backup_window=db.backup_window,
+            maintenance_window=db.maintenance_window, multi_az=settings.multi_az(cfg),
+            deletion_protection=True, skip_final_snapshot=False,
+            final_snapshot_identifier=identifiers.final_snapshot_identifier(identifier),
+            copy_tags_to_snapshot=True, delete_automated_backups=False,
+            performance_insights_enabled=True, performance_insights_kms_key_id=args.kms_key_arn,
+            performance_insights_retention_period=PERFORMANCE_INSIGHTS_FREE_DAYS,
+            enabled_cloudwatch_logs_exports=["postgresql"], tags=tags,
+            # The data outlives the program: protected from `pulumi destroy`, kept if removed from it.
+            opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True, depends_on=[logs]))
+
+        self.identifier = identifier
+        self.db_maxconn = settings.odoo_db_maxconn(cfg)
+        self.address = instance.address
+        self.port = instance.port
+        self.security_group_id = group.id
+        self.master_secret_arn = instance.master_user_secrets.apply(
+            lambda secrets: secrets[0].secret_arn if secrets else "")
+        self.register_outputs({"address": self.address, "port": self.port,
+                               "security_group_id": self.security_group_id})

@@ -1,0 +1,22 @@
+"""Step 6 from the stack config: the repository, the host's pull right and the CI identities.
+
+Returns the stack outputs the workflows read (docs/step6.md names each one and the repository
+variable it fills).
+"""
+from __future__ import annotations
+
+import pulumi
+
+from components.cicd.cicd import Cicd, CicdArgs
+from components.registry.registry import Registry, RegistryArgs
+from configs.load import LadderConfig
+
+
+def build_registry(cfg: LadderConfig, host_role: pulumi.Input[str] | None,
+                   key_arn: pulumi.Input[str]) -> dict[str, pulumi.Input]:
+    settings = cfg.settings.registry
+    registry = Registry("registry", RegistryArgs(cfg.stack, settings.keep_releases, key_arn, host_role))
+    cicd = Cicd("cicd", CicdArgs(cfg.stack, cfg.region, settings.github, registry.repository_arn,
+                                 cfg.settings.dns_zone_id))
+    return {"registry_url": registry.repository_url, "ci_preview_role_arn": cicd.preview_role_arn,
+            "ci_deploy_role_arn": cicd.deploy_role_arn, "aws_region": cfg.region}
