@@ -283,20 +283,23 @@ CHECKS = {
 }
 
 
+INLINE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+
+
+def check_record(record: dict) -> Report:
+    """One resource on its own (the policy pack calls this per resource). A role's inline policies
+    count together: that sum is `check_inline_policies`."""
+    found = CHECKS.get(record["type"])
+    return Report(*found(record)) if found is not None else Report([], [])
+
+
+def check_inline_policies(records: Iterable[dict]) -> Report:
+    inline = [r for r in records if r["type"] == INLINE_POLICY]
+    return Report(*_inline_policies(inline)) if inline else Report([], [])
+
+
 def check(records: Iterable[dict]) -> Report:
     """records: dicts with type, name and inputs, as `ladder plan --json` prints them."""
     records = list(records)
-    measures: list[Measure] = []
-    problems: list[Problem] = []
-    for record in records:
-        found = CHECKS.get(record["type"])
-        if found is not None:
-            more_measures, more_problems = found(record)
-            measures += more_measures
-            problems += more_problems
-    inline = [r for r in records if r["type"] == "aws:iam/rolePolicy:RolePolicy"]
-    if inline:
-        more_measures, more_problems = _inline_policies(inline)
-        measures += more_measures
-        problems += more_problems
-    return Report(measures, problems)
+    reports = [check_record(r) for r in records] + [check_inline_policies(records)]
+    return Report([m for r in reports for m in r.measures], [p for r in reports for p in r.problems])
