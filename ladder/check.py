@@ -32,12 +32,13 @@ def stack_of(records: list[dict], default_tags: dict | None = None) -> Stack:
 def default_tags(config: dict) -> dict:
     """The AWS provider's default tags from the stack config (`aws:defaultTags: {tags: {...}}`)."""
     value = config.get("aws:defaultTags")
-    if isinstance(value, str):
+    if isinstance(value, str):  # stack_config hands structured values over as JSON text
         try:
             value = json.loads(value)
         except ValueError:
             return {}
-    return (value or {}).get("tags") or {} if isinstance(value, dict) else {}
+    tags = value.get("tags") if isinstance(value, dict) else None
+    return tags if isinstance(tags, dict) else {}
 
 
 def check_stack(stack: str) -> list[Violation]:

@@ -11,6 +11,7 @@ from typing import Any
 from ladder import limits
 
 from .model import Resource, Rule, Stack, known
+from .tags import TAGGABLE
 
 
 def _contains_unknown(value: Any) -> bool:
@@ -53,9 +54,10 @@ def inline_policy_problems(stack: Stack) -> list[tuple[Resource, str]]:
 RULES = [
     Rule(name="aws-limits",
          description="keep the input inside AWS's quota or the API's shape (see docs/policy.md's table: SSM document "
-                     "64 KB, user-data 16 KB, IAM policy sizes, name lengths and characters); move content out "
-                     "(the delivery bundle in S3) rather than raising a number",
-         types=frozenset(limits.CHECKS), check=resource_limit_problems),
+                     "64 KB, user-data 16 KB, IAM policy sizes, name lengths and characters, tags); move content "
+                     "out (the delivery bundle in S3) rather than raising a number",
+         # the types measured by ladder.limits, and every taggable one (tag quotas)
+         types=frozenset(limits.CHECKS) | TAGGABLE, check=resource_limit_problems),
     Rule(name="aws-limits-inline-policies",
          description="keep a role's inline policies under 10,240 characters together: merge statements, "
                      "or use a managed policy",

@@ -11,8 +11,9 @@ import json
 TAGS = {"odoo-ladder:stack": "test"}
 
 
-def record(type_: str, name: str, protect: bool = False, retain: bool = False, **inputs) -> dict:
-    return {"type": type_, "name": name, "parent": None, "inputs": inputs, "protect": protect,
+def record(type_: str, logical: str, /, protect: bool = False, retain: bool = False, **inputs) -> dict:
+    """A plan record; `logical` is the Pulumi name, and inputs may have a `name` of their own."""
+    return {"type": type_, "name": logical, "parent": None, "inputs": inputs, "protect": protect,
             "retain_on_delete": retain}
 
 

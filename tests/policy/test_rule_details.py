@@ -123,3 +123,27 @@ def test_provider_default_tags_satisfy_the_tag_rule():
     profile = Resource("aws:iam/instanceProfile:InstanceProfile", "p", {"role": "r"},
                        default_tags={"odoo-ladder:stack": "prod"})
     assert evaluate(Stack([profile])) == []
+
+
+@pytest.mark.parametrize("bad, phrase", [
+    (record("aws:kms/alias:Alias", "alias", name="alias/aws/odoo", targetKeyId="k"), "reserved 'alias/aws/'"),
+    (record("aws:kms/alias:Alias", "alias", name="alias/odoo ladder", targetKeyId="k"), "does not match"),
+    (record("aws:cloudwatch/logGroup:LogGroup", "logs", tags=TAGS, retentionInDays=7.0, name="/odoo ladder/app"),
+     "may only hold letters"),
+    (record("aws:cloudwatch/logGroup:LogGroup", "logs", tags=TAGS, retentionInDays=7.0, name="/" + "a" * 512),
+     "CloudWatch log group name (characters) is 513, over AWS's 512"),
+    (record("aws:iam/role:Role", "r", assumeRolePolicy=doc(), tags={**TAGS, "owner": "x" * 257}), "allows 256"),
+    (record("aws:iam/role:Role", "r", assumeRolePolicy=doc(), tags={**TAGS, "aws:team": "ops"}), "reserved prefix"),
+    (record("aws:iam/role:Role", "r", assumeRolePolicy=doc(), tags={**TAGS, **{f"k{i}": "v" for i in range(50)}}),
+     "51 tags"),
+])
+def test_aliases_log_group_names_and_tags_within_aws_limits(bad, phrase):
+    messages = _messages([bad], "aws-limits")
+    assert any(phrase in m for m in messages), messages
+
+
+def test_a_good_alias_and_log_group_pass_the_limits():
+    good = [record("aws:kms/alias:Alias", "alias", name="alias/odoo-ladder-prod", targetKeyId="k"),
+            record("aws:cloudwatch/logGroup:LogGroup", "logs", tags=TAGS, retentionInDays=7.0,
+                   name="/odoo-ladder/prod/odoo")]
+    assert _messages(good, "aws-limits") == []
