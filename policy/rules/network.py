@@ -46,7 +46,8 @@ def _ingress(protocol, from_port, to_port, cidrs: Iterable) -> Ingress:
     protocol = str(protocol if known(protocol) and protocol is not None else "-1").lower()
     protocol = PROTOCOL_NAMES.get(protocol, protocol)
     low, high = number(from_port, 0), number(to_port, 65535)
-    ports = ALL_PORTS if protocol == "-1" or (low, high) in ((0, 0), (-1, -1)) else (int(low), int(high))
+    # Only TCP and UDP have ports (ICMP's "ports" are type and code): anything else is all or nothing.
+    ports = (int(low), int(high)) if protocol in ("tcp", "udp") else ALL_PORTS
     return Ingress(protocol, ports, _networks(cidrs))
 
 
@@ -76,28 +77,39 @@ def covers_world(networks: Iterable) -> bool:
     return False
 
 
-def world_open(entries: list[Ingress]) -> list[str]:
-    """Every protocol and port range the world reaches, other than TCP 80 and 443.
+def _open_on(protocol: str, entries: list[Ingress]) -> list[str]:
+    """The port ranges of one protocol the world reaches (the protocol's rules and the all-protocol ones).
 
     The set of rules that applies is constant between rule boundaries, so checking each boundary
     (every from-port, and every to-port + 1) checks every port."""
     problems = []
-    protocols = {e.protocol for e in entries if e.protocol != "-1"} | {"tcp", "udp", "icmp", "-1"}
-    for protocol in sorted(protocols):
-        relevant = [e for e in entries if e.protocol in (protocol, "-1")]
-        bounds = sorted({e.ports[0] for e in relevant} | {e.ports[1] + 1 for e in relevant})
-        for start, end in zip(bounds, bounds[1:]):
-            covering = [n for e in relevant if e.ports[0] <= start <= e.ports[1] for n in e.networks]
-            if not covering or not covers_world(covering):
-                continue
-            if protocol == "tcp" and start == end - 1 and start in WORLD_TCP_PORTS:
-                continue
-            ports = "every port" if (start, end - 1) == ALL_PORTS else (
-                f"port {start}" if start == end - 1 else f"ports {start}-{end - 1}")
-            name = "every protocol" if protocol == "-1" else protocol
-            problems.append(f"{name} {ports} is open to the whole internet "
-                            f"(the union of {', '.join(sorted({str(n) for n in covering}))})")
+    relevant = [e for e in entries if e.protocol in (protocol, "-1")]
+    bounds = sorted({e.ports[0] for e in relevant} | {e.ports[1] + 1 for e in relevant})
+    for start, end in zip(bounds, bounds[1:]):
+        covering = [n for e in relevant if e.ports[0] <= start <= e.ports[1] for n in e.networks]
+        if not covering or not covers_world(covering):
+            continue
+        if protocol == "tcp" and start == end - 1 and start in WORLD_TCP_PORTS:
+            continue
+        if protocol not in ("tcp", "udp"):
+            what = "every protocol" if protocol == "-1" else protocol
+        elif (start, end - 1) == ALL_PORTS:
+            what = f"{protocol} every port"
+        else:
+            what = f"{protocol} port {start}" if start == end - 1 else f"{protocol} ports {start}-{end - 1}"
+        problems.append(f"{what} is open to the whole internet "
+                        f"(the union of {', '.join(sorted({str(n) for n in covering}))})")
     return problems
+
+
+def world_open(entries: list[Ingress]) -> list[str]:
+    """Every protocol and port range the world reaches, other than TCP 80 and 443. When every
+    protocol is open, that one finding says it all."""
+    everything = _open_on("-1", [e for e in entries if e.protocol == "-1"])
+    if everything:
+        return everything
+    protocols = {e.protocol for e in entries if e.protocol != "-1"} | {"tcp", "udp", "icmp"}
+    return [p for protocol in sorted(protocols) for p in _open_on(protocol, entries)]
 
 
 def group_problems(stack: Stack) -> list[tuple[Resource, str]]:

@@ -101,3 +101,14 @@ def test_analyze_stack_reports_a_bucket_without_a_tls_policy_on_the_bucket(servi
 def test_plain_turns_the_sdk_s_proxies_and_sentinels_into_plain_values():
     proxied = sdk_proxy.unknown_checking_proxy({"a": [1, {"b": sdk_proxy.UNKNOWN_STRING_VALUE}], "c": "x"})
     assert plain(proxied) == {"a": [1, {"b": UNKNOWN}], "c": "x"}
+
+
+def test_analyze_stack_links_by_value_when_there_is_no_property_dependency(servicer):
+    """At `pulumi up` a bucket's outputs carry its name, which its settings name in `bucket`."""
+    request = stack_request([
+        {"type": "aws:s3/bucket:Bucket", "name": "data", "inputs": {"bucket": "odoo-data-1", "tags": TAGS}},
+        {"type": "aws:s3/bucketPolicy:BucketPolicy", "name": "tls", "inputs": {"bucket": "odoo-data-1",
+                                                                              "policy": TLS_ONLY}},
+    ])
+    names = {d[0] for d in _diagnostics(servicer.AnalyzeStack(request, None))}
+    assert "s3-tls-only" not in names and "s3-versioning" in names

@@ -39,7 +39,22 @@ def test_a_world_range_spanning_443_is_more_than_443():
 
 def test_every_protocol_from_the_world_is_refused_even_with_ports_zero():
     messages = _messages([group(("-1", 0, 0, ["::/0"]))], "no-world-ingress")
-    assert any(m.startswith("every protocol every port") for m in messages)
+    assert [m.split(" (")[0] for m in messages] == ["every protocol is open to the whole internet"]
+
+
+def test_world_on_two_protocols_is_reported_for_each():
+    messages = _messages([group(("tcp", 22, 22, ["0.0.0.0/0"]), ("udp", 53, 53, ["::/0"]))], "no-world-ingress")
+    assert [m.split(" is open")[0] for m in messages] == ["tcp port 22", "udp port 53"]
+
+
+def test_icmp_from_the_world_is_refused_whatever_its_type_and_code():
+    assert [m.split(" (")[0] for m in _messages([group(("icmp", 8, 0, ["0.0.0.0/0"]))], "no-world-ingress")] == [
+        "icmp is open to the whole internet"]
+
+
+def test_tcp_port_zero_is_port_zero_not_every_port():
+    messages = _messages([group(("tcp", 0, 0, ["0.0.0.0/0"]))], "no-world-ingress")
+    assert [m.split(" is open")[0] for m in messages] == ["tcp port 0"]
 
 
 def test_udp_443_from_the_world_is_not_the_https_exception():
