@@ -2,7 +2,14 @@
 import pulumi
 
 from components.ladder import build
+from configs.errors import ConfigError
 from configs.load import from_pulumi
 
-for key, value in build(from_pulumi()).items():
+try:
+    cfg = from_pulumi()
+except ConfigError as err:
+    # RunError ends `pulumi up` with the message alone: no traceback, nothing registered.
+    raise pulumi.RunError(str(err)) from None
+
+for key, value in build(cfg).items():
     pulumi.export(key, value)

@@ -30,9 +30,9 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     else:
         outputs["url"] = site_url(cfg) or "http://localhost:8069"
     key_arn = None
-    if cfg.components.secrets:
-        secrets = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets))
-        key_arn = secrets.key_arn
+    if host is not None:
+        # On AWS the stack's own key encrypts its secrets from Step 0 (never aws/ssm).
+        key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn)).key_arn
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]

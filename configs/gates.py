@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from configs.cidrs import addresses_covered, too_wide
 from configs.errors import ConfigError
+from configs.image_ref import parse_image
 from configs.models import StackSettings
 
 # The default component set of each step (the roadmap's ladder).
@@ -30,6 +32,8 @@ BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:n
          "secrets:secretsmanager", "backup", "logs"}
 
 LOCAL_MAX_STEP = 2
+# The highest step whose preset is built in this release (steps 5-7 need RDS, the registry, the cluster).
+MAX_BUILT_STEP = 4
 
 
 @dataclass(frozen=True)
@@ -77,18 +81,7 @@ def resolve(settings: StackSettings) -> Components:
         cluster=_switch(preset.get("cluster", False), settings.cluster.enabled),
     )
 
-    if settings.target == "local":
-        if settings.step > LOCAL_MAX_STEP:
-            problems.append(f"odoo-ladder:step: the local target goes up to step {LOCAL_MAX_STEP}; "
-                            "set odoo-ladder:target to aws for steps 3-7")
-        aws_only = {"secrets": components.secrets, "backup": components.backup, "logs": components.logs,
-                    "registry": components.registry, "cluster": components.cluster,
-                    "database": components.database == "rds"}
-        for key, present in aws_only.items():
-            if present and settings.step <= LOCAL_MAX_STEP:
-                setting = "kind" if key == "database" else "enabled"
-                problems.append(f"odoo-ladder:{key}.{setting}: this component needs AWS; set odoo-ladder:target "
-                                f"to aws, or remove odoo-ladder:{key} from the local stack")
+    problems += _step_problems(settings, components)
     if settings.target == "local" and components.proxy == "nginx" and not settings.domain:
         problems.append("odoo-ladder:proxy.kind: nginx + certbot needs a public name that Let's Encrypt reaches "
                         "over HTTP-01; set odoo-ladder:domain to one that points at this machine, or use "
@@ -96,22 +89,21 @@ def resolve(settings: StackSettings) -> Components:
     if settings.target == "aws" and components.proxy and not settings.domain:
         problems.append("odoo-ladder:domain: the proxy needs the public name of the site for its certificate; "
                         "set it, e.g. odoo-ladder:domain: erp.example.org")
-    if components.cluster and components.database != "rds":
+    if settings.target == "aws" and settings.domain and settings.domain.split(".")[-1] == "localhost":
+        problems.append("odoo-ladder:domain: localhost names get no public certificate; set the site's public "
+                        "name, e.g. erp.example.org")
+    # The cluster's own rules wait for the cluster: until it is built, "not built yet" is the one answer.
+    if components.cluster and _built("cluster") and components.database != "rds":
         problems.append("odoo-ladder:cluster.enabled: several Odoo tasks need a shared database; "
                         "set odoo-ladder:database.kind to rds (step 5) first")
-    if components.cluster and not components.proxy:
+    if components.cluster and _built("cluster") and not components.proxy:
         problems.append("odoo-ladder:proxy.enabled: the cluster keeps the proxy as a sidecar for X-Forwarded-Host; "
                         "do not switch the proxy off at step 7")
-    if "0.0.0.0/0" in settings.admin_cidrs or "::/0" in settings.admin_cidrs:
-        if not settings.allow_world_admin:
-            problems.append("odoo-ladder:admin_cidrs: opens Odoo's port 8069 to the whole internet; list your own "
-                            "addresses (e.g. 203.0.113.7/32), or set odoo-ladder:allow_world_admin: true to accept it")
+    problems += _admin_problems(settings, components)
+    problems += _image_problems(settings, components)
     if settings.odoo.workers == 0 and components.proxy:
         problems.append("odoo-ladder:odoo.workers: behind a proxy Odoo needs workers >= 2 so the websocket bus "
                         "runs on 8072; remove the setting or raise it")
-    if components.secrets and settings.odoo.image and not settings.odoo.image.startswith("odoo:"):
-        problems.append("odoo-ladder:odoo.image: from step 3 the image is built on the official one; pin it as "
-                        "odoo:<tag> (e.g. odoo:18.0-20250101), or remove the setting")
     cold = settings.backup.cold_after_days
     if components.backup and cold is not None and cold >= settings.backup.keep_days:
         problems.append(f"odoo-ladder:backup.cold_after_days: {cold} is not below keep_days "
@@ -120,12 +112,69 @@ def resolve(settings: StackSettings) -> Components:
         problems.append("odoo-ladder:odoo.workers: 1 worker leaves no room for the bus and long requests; "
                         "use 0 (threaded, step 0 only) or 2 or more")
 
-    if not problems:
-        for name in components.names():
-            if name not in BUILT and name.split(":")[0] not in BUILT:
-                key = name.split(":")[0]
-                problems.append(f"odoo-ladder:{key}: the {name} component is not built yet in this release; "
-                                f"use a lower odoo-ladder:step or switch it off with odoo-ladder:{key}.enabled: false")
     if problems:
         raise ConfigError(problems)
     return components
+
+
+def _built(name: str) -> bool:
+    return name in BUILT or name.split(":")[0] in BUILT
+
+
+def _step_problems(settings: StackSettings, components: Components) -> list[str]:
+    """Steps and components this release does not build, and what the local target cannot hold."""
+    if settings.step > MAX_BUILT_STEP:
+        return [f"odoo-ladder:step: step {settings.step} is not built in this release (RDS, the registry and the "
+                f"cluster come later); the highest step is {MAX_BUILT_STEP}: set odoo-ladder:step: {MAX_BUILT_STEP}"]
+    problems = []
+    unbuilt = [name for name in components.names() if not _built(name)]
+    for name in unbuilt:
+        key, _, kind = name.partition(":")
+        setting = f"{key}.kind: {kind}" if kind else f"{key}.enabled: true"
+        problems.append(f"odoo-ladder:{key}.{'kind' if kind else 'enabled'}: the {name} component is not built yet "
+                        f"in this release; remove odoo-ladder:{setting} from the stack")
+    if settings.target == "local":
+        if settings.step > LOCAL_MAX_STEP:
+            problems.append(f"odoo-ladder:step: the local target goes up to step {LOCAL_MAX_STEP}; set "
+                            f"odoo-ladder:target to aws for steps 3-{MAX_BUILT_STEP}")
+        aws_only = {"secrets": components.secrets, "backup": components.backup, "logs": components.logs}
+        for key, present in aws_only.items():
+            if present and settings.step <= LOCAL_MAX_STEP:
+                problems.append(f"odoo-ladder:{key}.enabled: this component needs AWS; set odoo-ladder:target "
+                                f"to aws, or remove odoo-ladder:{key} from the local stack")
+    return problems
+
+
+def _admin_problems(settings: StackSettings, components: Components) -> list[str]:
+    """Step 0 on AWS opens 8069 to admin_cidrs: neither to the world by accident nor to nobody."""
+    cidrs = settings.admin_cidrs
+    if cidrs and too_wide(cidrs) and not settings.allow_world_admin:
+        return [f"odoo-ladder:admin_cidrs: together they open Odoo's port 8069 to {addresses_covered(cidrs):,} "
+                "addresses, a large part of the internet; list your own addresses (e.g. 203.0.113.7/32), or set "
+                "odoo-ladder:allow_world_admin: true to accept it"]
+    if settings.target == "aws" and not components.proxy and not cidrs:
+        return ["odoo-ladder:admin_cidrs: without a proxy Odoo answers only on 8069, and only to these addresses; "
+                "with none nobody can reach it. List your public address (e.g. 203.0.113.7/32; "
+                "`curl https://checkip.amazonaws.com` prints it), or go to step 1 (HTTPS through the proxy)"]
+    return []
+
+
+def _image_problems(settings: StackSettings, components: Components) -> list[str]:
+    """A pinned image must be the version the stack says: the filestore's owner uid follows odoo.version."""
+    if not settings.odoo.image:
+        return []
+    image = parse_image(settings.odoo.image)  # the shape was checked by the model
+    version = settings.odoo.version
+    if components.secrets and not image.official:
+        return ["odoo-ladder:odoo.image: from step 3 the image is built on the official one; pin it as "
+                "odoo:<tag> (e.g. odoo:18.0-20250101), or remove the setting"]
+    if components.secrets and image.digest:
+        # Until the host stops building our image on top of this one (PLAN decision 2), the digest
+        # would end up in the built image's tag, which Docker cannot tag. Drop this rule with the build.
+        return ["odoo-ladder:odoo.image: from step 3 the host builds its image on this one and cannot carry the "
+                f"digest into its tag; pin the tag alone (odoo:{image.tag}) for now"]
+    if image.major() != version.split(".")[0]:
+        return [f"odoo-ladder:odoo.image: the tag {image.tag!r} is not Odoo {version} (odoo.version); pin a tag of "
+                f"that version (e.g. odoo:{version}-20250101), or change odoo.version to the image's and plan the "
+                "database upgrade"]
+    return []

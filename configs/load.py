@@ -2,24 +2,29 @@
 
 Both paths end in the same `LadderConfig`, so what `ladder plan` shows is what `pulumi up` builds.
 Secret values never enter the model: only whether the stack file gives one (`secure:`), so the
-program reads it with `get_secret` and it stays an Output.
+program reads it with `get_secret` and it stays an Output. Every problem is collected and raised
+together as one ConfigError, before any resource is registered.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
-import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from configs.errors import NAMESPACE, ConfigError, from_validation
 from configs.gates import Components, resolve
+from configs.keys import SECRET_KEYS, sort_keys
 from configs.models import StackSettings
+from configs.regions import region_problem
+from configs.stack_file import read_stack_file, stack_file
+from configs.stack_name import stack_name_problem
+from configs.unused import unused_settings
 
-SECRET_KEYS = ("db_password", "admin_passwd", "admin_password")
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+__all__ = ["SECRET_KEYS", "LadderConfig", "from_mapping", "from_pulumi", "from_stack_file", "stack_file"]
+# Top-level keys whose value is text even when it reads as JSON (a zone id of digits stays text).
+TEXT_KEYS = ("target", "domain", "acme_email", "dns_zone_id")
 
 
 @dataclass(frozen=True)
@@ -31,15 +36,17 @@ class LadderConfig:
     given_secrets: frozenset[str]
     # Provider settings such as aws:region, passed through untouched.
     provider: Mapping[str, str]
+    # Legal settings that do nothing at this step: printed by `ladder`, logged by the program.
+    warnings: tuple[str, ...] = ()
 
     @property
     def region(self) -> str:
         return self.provider.get("aws:region", "us-east-1")
 
 
-def _decode(value: Any) -> Any:
+def _decode(key: str, value: Any) -> Any:
     """Pulumi hands structured config over as JSON text; a plain string stays a string."""
-    if isinstance(value, str):
+    if isinstance(value, str) and key not in TEXT_KEYS:
         try:
             return json.loads(value)
         except ValueError:
@@ -47,50 +54,74 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def from_mapping(stack: str, config: Mapping[str, Any]) -> LadderConfig:
-    """Validate a flat `namespace:key -> value` map, as in a stack file or Pulumi's runtime config."""
-    ours: dict[str, Any] = {}
-    provider: dict[str, str] = {}
-    given: set[str] = set()
-    for full_key, value in config.items():
-        namespace, _, key = full_key.partition(":")
-        if namespace != NAMESPACE:
-            provider[full_key] = value
-        elif key in SECRET_KEYS:
-            given.add(key)
-        else:
-            ours[key] = _decode(value)
+def _known_keys(model: type[BaseModel] = StackSettings, prefix: str = "") -> list[str]:
+    """Every stack-file key, for "did you mean" (odoo-ladder:wokers -> odoo-ladder:odoo.workers)."""
+    keys = []
+    for name, info in model.model_fields.items():
+        keys.append(f"{NAMESPACE}:{prefix}{name}")
+        if isinstance(info.default, BaseModel):
+            keys += _known_keys(type(info.default), f"{prefix}{name}.")
+    return keys
+
+
+NESTED = frozenset(name for name, info in StackSettings.model_fields.items() if isinstance(info.default, BaseModel))
+
+
+def from_mapping(stack: str, config: Mapping[str, Any], secret_keys: Optional[frozenset[str]] = None) -> LadderConfig:
+    """Validate a flat `namespace:key -> value` map, as in a stack file or Pulumi's runtime config.
+
+    `secret_keys` are the keys given as secrets (`secure:`); None when the caller cannot tell, which
+    skips the plain-text check (tests and tools that pass values directly).
+    """
+    keys = sort_keys(config, secret_keys, NESTED)
+    problems = list(keys.problems)
+    if (name_problem := stack_name_problem(stack)) is not None:
+        problems.append(name_problem)
+    settings = None
     try:
-        settings = StackSettings.model_validate(ours)
+        settings = StackSettings.model_validate({k: _decode(k, v) for k, v in keys.ours.items()})
     except ValidationError as err:
-        raise from_validation(err) from None
-    return LadderConfig(stack=stack, settings=settings, components=resolve(settings),
-                        given_secrets=frozenset(given), provider=provider)
+        problems += from_validation(err, _known_keys()).problems
+    # Checked on the raw target, so a bad region is reported even when other settings are wrong too.
+    if keys.ours.get("target") == "aws" and (region := region_problem(keys.provider.get("aws:region"))):
+        problems.append(region)
+    components = None
+    if settings is not None:
+        try:
+            components = resolve(settings)
+        except ConfigError as err:
+            problems += err.problems
+    if problems:
+        raise ConfigError(problems)
+    warnings = keys.warnings + unused_settings(settings, components)
+    if settings.target == "local":
+        warnings += [f"{k}: does nothing on the local target; remove it" for k in keys.provider]
+    return LadderConfig(stack=stack, settings=settings, components=components,
+                        given_secrets=frozenset(keys.given_secrets), provider=keys.provider, warnings=tuple(warnings))
 
 
-def stack_file(stack_or_path: str) -> Path:
-    """`dev` means Pulumi.dev.yaml in the project; anything with a slash or .yaml is a path."""
-    if stack_or_path.endswith((".yaml", ".yml")) or "/" in stack_or_path:
-        return Path(stack_or_path)
-    return PROJECT_DIR / f"Pulumi.{stack_or_path}.yaml"
+def _require_ours(values: Mapping[str, Any]) -> None:
+    """A stack with none of our keys is a typo'd namespace or the wrong file, not a wish for the defaults."""
+    if not any(str(key).startswith(f"{NAMESPACE}:") for key in values):
+        raise ConfigError([f"the stack has no {NAMESPACE}: settings; set at least "
+                           f"`pulumi config set {NAMESPACE}:target local` (or aws), see docs/config.md"])
 
 
 def from_stack_file(stack_or_path: str) -> LadderConfig:
-    path = stack_file(stack_or_path)
-    if not path.exists():
-        raise ConfigError([f"stack file {path} does not exist; give a stack name (dev) or a path to a stack file"])
-    document = yaml.safe_load(path.read_text()) or {}
-    config = document.get("config") or {}
-    if not isinstance(config, dict):
-        raise ConfigError([f"{path}: `config:` must be a map of settings"])
-    stack = path.stem.removeprefix("Pulumi.")
-    return from_mapping(stack, config)
+    found = read_stack_file(stack_or_path)
+    _require_ours(found.config)
+    return from_mapping(found.stack, found.config, found.secure)
 
 
 def from_pulumi() -> LadderConfig:
-    """The running program's config (the CLI's, or the one a mock test set)."""
+    """The running program's config (the CLI's, or the one a mock test set); warnings go to Pulumi's log."""
     import pulumi
     from pulumi.runtime import config as runtime_config
 
     values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return from_mapping(pulumi.get_stack(), values)
+    _require_ours(values)
+    secret = frozenset(key for key in values if runtime_config.is_config_secret(key))
+    cfg = from_mapping(pulumi.get_stack(), values, secret)
+    for warning in cfg.warnings:
+        pulumi.log.warn(warning)
+    return cfg

@@ -7,15 +7,48 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from configs.cidrs import parse_admin_cidr
+from configs.image_ref import parse_image
 
 HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 DB_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+# Quotes, spaces, `$` and `;` never reach the shell scripts these values are rendered into.
+ACME_CA = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$")
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+# PostgreSQL's own databases: Odoo's would share them with the server's maintenance.
+RESERVED_DB_NAMES = ("postgres", "template0", "template1")
 
 OdooVersion = Literal["17.0", "18.0", "19.0"]
+
+
+def _whole_number(value: Any) -> Any:
+    """Pulumi hands top-level values over as text ("3"), so digits in text count; `true` does not."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError("must be a whole number, e.g. 2")
+    if isinstance(value, str):
+        if not re.fullmatch(r"-?[0-9]+", value.strip()):
+            raise ValueError("must be a whole number, e.g. 2")
+        return int(value)
+    return value
+
+
+def _true_or_false(value: Any) -> Any:
+    """Only true/false: YAML 1.1's yes/on/1 are not booleans in Pulumi's YAML."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+# Strict in what they accept, except for the text form Pulumi's runtime passes.
+Int = Annotated[int, BeforeValidator(_whole_number)]
+Flag = Annotated[bool, BeforeValidator(_true_or_false)]
 
 
 class Model(BaseModel):
@@ -25,7 +58,7 @@ class Model(BaseModel):
 class OdooSettings(Model):
     version: OdooVersion = "18.0"
     # None: the step decides (0 at Step 0, 2 behind a proxy so the bus runs on 8072).
-    workers: Optional[int] = Field(default=None, ge=0, le=64)
+    workers: Optional[Int] = Field(default=None, ge=0, le=64)
     db_name: str = "odoo"
     # Pin the image (a tag or a digest) to upgrade on purpose; None follows the version's tag.
     image: Optional[str] = None
@@ -35,13 +68,22 @@ class OdooSettings(Model):
     def _db_name(cls, value: str) -> str:
         if not DB_NAME.match(value):
             raise ValueError("must start with a letter and hold only a-z, 0-9 and _ (at most 63)")
+        if value in RESERVED_DB_NAMES:
+            raise ValueError(f"{value} is one of PostgreSQL's own databases; choose another name, e.g. odoo")
+        return value
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None:
+            parse_image(value)
         return value
 
 
 class HostSettings(Model):
     instance_type: str = "t3.medium"
-    root_volume_gb: int = Field(default=20, ge=8, le=1024)
-    data_volume_gb: int = Field(default=30, ge=10, le=16384)
+    root_volume_gb: Int = Field(default=20, ge=8, le=1024)
+    data_volume_gb: Int = Field(default=30, ge=10, le=16384)
     # Pin an AMI id to choose when the host is rebuilt; None takes the newest Ubuntu 24.04 once
     # and then ignores newer ones, so a new AMI never replaces the host on its own.
     ami: Optional[str] = None
@@ -59,56 +101,67 @@ class DatabaseSettings(Model):
 
 
 class ProxySettings(Model):
-    enabled: Optional[bool] = None
+    enabled: Optional[Flag] = None
     kind: Optional[Literal["caddy", "nginx"]] = None
     # The ACME directory; None is Let's Encrypt production. Staging or a test CA goes here.
     acme_ca: Optional[str] = None
 
+    @field_validator("acme_ca")
+    @classmethod
+    def _acme_ca(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not ACME_CA.match(value):
+            raise ValueError("must be the https:// URL of an ACME directory (letters, digits, . - / only), e.g. "
+                             "https://acme-staging-v02.api.letsencrypt.org/directory")
+        return value
+
 
 class SecretsSettings(Model):
-    enabled: Optional[bool] = None
+    enabled: Optional[Flag] = None
     store: Literal["ssm", "secretsmanager"] = "ssm"
 
 
 class BackupSettings(Model):
-    enabled: Optional[bool] = None
+    enabled: Optional[Flag] = None
     time: str = "03:15"
-    keep_days: int = Field(default=30, ge=1, le=3650)
+    keep_days: Int = Field(default=30, ge=1, le=3650)
     # Move sets older than this to S3 Standard-IA (30 days at least); None keeps them in Standard.
-    cold_after_days: Optional[int] = Field(default=None, ge=30, le=3650)
+    cold_after_days: Optional[Int] = Field(default=None, ge=30, le=3650)
 
-    @field_validator("time")
+    @field_validator("time", mode="before")
     @classmethod
-    def _time(cls, value: str) -> str:
+    def _time(cls, value: Any) -> str:
+        # A number here is YAML 1.1 reading 12:30 as 750 (base 60): ask for quotes, not "got 750".
+        if not isinstance(value, str):
+            raise ValueError('must be a time of day as HH:MM (UTC) in quotes, e.g. "03:15"')
         if not TIME_OF_DAY.match(value):
             raise ValueError("must be a time of day as HH:MM (UTC), e.g. 03:15")
         return value
 
 
 class LogsSettings(Model):
-    enabled: Optional[bool] = None
-    cloudwatch: bool = False
+    enabled: Optional[Flag] = None
+    cloudwatch: Flag = False
 
 
 class Toggle(Model):
-    enabled: Optional[bool] = None
+    enabled: Optional[Flag] = None
 
 
 class ClusterSettings(Model):
-    enabled: Optional[bool] = None
-    desired_count: int = Field(default=2, ge=2, le=20)
+    enabled: Optional[Flag] = None
+    desired_count: Int = Field(default=2, ge=2, le=20)
 
 
 class StackSettings(Model):
     """Everything under the `odoo-ladder:` namespace of a stack file."""
 
     target: Literal["local", "aws"] = "local"
-    step: int = Field(default=0, ge=0, le=7)
+    step: Int = Field(default=0, ge=0, le=7)
     domain: Optional[str] = None
     acme_email: Optional[str] = None
     admin_cidrs: tuple[str, ...] = ()
     # Opening 8069 to the whole internet must be a decision, not an accident.
-    allow_world_admin: bool = False
+    allow_world_admin: Flag = False
     # A Route53 hosted zone to create the domain's record in; None prints the record to create.
     dns_zone_id: Optional[str] = None
     odoo: OdooSettings = OdooSettings()
@@ -124,25 +177,34 @@ class StackSettings(Model):
     @field_validator("domain")
     @classmethod
     def _domain(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not HOSTNAME.match(value):
+        if value is None:
+            return value
+        if not HOSTNAME.match(value):
             raise ValueError("must be a DNS hostname such as erp.example.org (lower case, no scheme, no path)")
+        if _is_ip(value):
+            raise ValueError("must be a DNS name, not an IP address: certificates are issued for names; "
+                             "point a name such as erp.example.org at the address")
+        if "." not in value and value != "localhost":
+            raise ValueError("must be a full DNS name with a dot, such as erp.example.org")
         return value
 
     @field_validator("acme_email")
     @classmethod
     def _email(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        if value is not None and not EMAIL.match(value):
             raise ValueError("must be an e-mail address for the ACME account, e.g. ops@example.org")
         return value
 
     @field_validator("admin_cidrs")
     @classmethod
     def _cidrs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for cidr in value:
-            if "/" not in cidr:
-                raise ValueError(f"{cidr!r} is not a CIDR: add the prefix length, e.g. {cidr}/32")
-            try:
-                ipaddress.ip_network(cidr, strict=True)
-            except ValueError as err:
-                raise ValueError(f"{cidr!r} is not a CIDR such as 203.0.113.7/32 ({err})") from None
-        return value
+        # Canonical spelling ("0.0.0.0/00" -> "0.0.0.0/0"), so no rule is bypassed by how a CIDR is written.
+        return tuple(parse_admin_cidr(cidr) for cidr in value)
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

@@ -2,11 +2,21 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
 from configs.errors import ConfigError
-from configs.load import from_stack_file
+from configs.load import LadderConfig
+from configs.load import from_stack_file as _load_stack_file
+
+
+def from_stack_file(stack: str) -> LadderConfig:
+    """The stack's validated config; settings that do nothing here are printed as warnings on stderr."""
+    cfg = _load_stack_file(stack)
+    for warning in cfg.warnings:
+        print(f"warning: {stack}: {warning}", file=sys.stderr)
+    return cfg
 
 
 def _render(args) -> int:
@@ -31,10 +41,16 @@ def _plan(args) -> int:
 
 def _diff(args) -> int:
     from ladder.diff import diff_plans, render_diff
-    from ladder.plan import plan
-    from_stack_file(args.stack_a)
-    from_stack_file(args.stack_b)
-    print(render_diff(diff_plans(plan(args.stack_a), plan(args.stack_b))))
+    from ladder.plan import plan, stack_name
+    from ladder.summary import side, summarize
+    cfg_a = from_stack_file(args.stack_a)
+    # B as a move of stack A: its names, tags and paths then derive from A's stack name.
+    cfg_b = dataclasses.replace(from_stack_file(args.stack_b), stack=cfg_a.stack)
+    records_a = plan(args.stack_a)
+    records_b = plan(args.stack_b, as_stack=stack_name(args.stack_a))
+    result = diff_plans(records_a, records_b)
+    print(render_diff(result))
+    print("\n".join(summarize(side(cfg_a, records_a), side(cfg_b, records_b), result)))
     return 0
 
 

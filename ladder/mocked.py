@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import pulumi
 from google.protobuf import json_format  # the inputs in wire form: secret markers kept
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from configs.load import SECRET_KEYS, stack_file
-
-import yaml
+from configs.load import SECRET_KEYS
+from configs.stack_file import read_stack_file
 
 PROJECT = "odoo-ladder"
 ACCOUNT = "123456789012"
@@ -30,6 +29,7 @@ SECRET_MARK = "<secret>"
 class Registered:
     type: str
     name: str
+    urn: str
     parent: str
     inputs: dict[str, Any]
     secret_paths: set[str]
@@ -39,6 +39,8 @@ class Registered:
     custom: bool
     # The former parents this resource is aliased to (its identity kept across a move in the tree).
     alias_parents: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
 
 
 @dataclass
@@ -87,6 +89,11 @@ class Mocks(pulumi.runtime.Mocks):
         if args.typ == "aws:kms/key:Key":
             state["arn"] = f"arn:aws:kms:{self.region}:{ACCOUNT}:key/{args.name}"
             state["keyId"] = args.name
+        if args.typ == "aws:iam/role:Role":  # key policies name the role by its real ARN shape
+            state.setdefault("name", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
+            state["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{state['name']}"
+        if args.typ == "aws:cloudwatch/logGroup:LogGroup":
+            state["arn"] = f"arn:aws:logs:{self.region}:{ACCOUNT}:log-group:{state.get('name', args.name)}"
         if args.typ == "aws:ssm/parameter:Parameter":
             state.setdefault("version", 1)
         if args.typ == "aws:secretsmanager/secretVersion:SecretVersion":
@@ -95,6 +102,7 @@ class Mocks(pulumi.runtime.Mocks):
             state.setdefault("associationId", f"{args.name}-association")
         if args.typ == "aws:s3/bucket:Bucket":
             state.setdefault("bucket", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
+            state["arn"] = f"arn:aws:s3:::{state['bucket']}"  # policies name it by its real ARN shape
         if args.typ == "aws:ec2/eip:Eip":
             state["publicIp"] = "198.51.100.10"
         if args.typ == "aws:ssm/document:Document":
@@ -119,39 +127,60 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: Mocks, run: StackRun):
         super().__init__(mocks)
         self.run = run
+        self.urns: dict[str, str] = {}  # the mocks' URN -> the URN Pulumi itself would give
+
+    def _real_urn(self, request) -> str:
+        """Pulumi qualifies a child's type with its parent's whole type chain (the stack left out);
+        the mocks keep only the parent's last type, so `ladder diff` would not match real state."""
+        parent = self.urns.get(request.parent, "")
+        type_ = request.type
+        if parent:
+            type_ = f"{parent.split('::')[2]}${type_}"
+        stack, project = pulumi.get_stack(), pulumi.get_project()
+        return f"urn:pulumi:{stack}::{project}::{type_}::{request.name}"
 
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
+            urn = self.urns[response.urn] = self._real_urn(request)
             secrets: set[str] = set()
             self.run.resources.append(Registered(
-                type=request.type, name=request.name, parent=request.parent,
+                type=request.type, name=request.name, urn=urn, parent=request.parent,
                 inputs=_unwrap(json_format.MessageToDict(request.object), "", secrets),
                 secret_paths=secrets, protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete),
                 ignore_changes=list(request.ignoreChanges), custom=bool(request.custom),
-                alias_parents=[a.spec.parentUrn for a in request.aliases if a.HasField("spec") and a.spec.parentUrn]))
+                alias_parents=[a.spec.parentUrn for a in request.aliases if a.HasField("spec") and a.spec.parentUrn],
+                replace_on_changes=list(request.replaceOnChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace)))
         return response
 
 
 def stack_config(stack_or_path: str) -> dict[str, str]:
-    """A stack file's config as Pulumi hands it to a program: structured values as JSON text."""
-    document = yaml.safe_load(stack_file(stack_or_path).read_text()) or {}
+    """A stack file's config as Pulumi hands it to a program: structured values as JSON text.
+
+    Read with Pulumi's YAML rules (configs.stack_file): `12:30` stays text, duplicated keys are refused.
+    """
+    found = read_stack_file(stack_or_path)
     config = {}
-    for key, value in (document.get("config") or {}).items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
+    for key, value in found.config.items():
+        if key in found.secure:
             value = f"stack-file-secret-{key.split(':')[-1]}"
         config[key] = value if isinstance(value, str) else json.dumps(value)
     return config
 
 
 def run_stack(config: Mapping[str, Any], stack: str = "test", preview: bool = False,
-              into: StackRun | None = None) -> StackRun:
-    """Runs the program for a flat config map (`odoo-ladder:step` -> value) and returns what it did."""
+              into: StackRun | None = None, secret_keys: Iterable[str] | None = None) -> StackRun:
+    """Runs the program for a flat config map (`odoo-ladder:step` -> value) and returns what it did.
+
+    `secret_keys`: the keys Pulumi marks secret; by default every password key, as `secure:` gives them.
+    """
     from components.ladder import build
     from configs.load import from_pulumi
 
     flat = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in config.items()}
-    secret_keys = [k for k in flat if k.split(":", 1)[-1] in SECRET_KEYS]
+    if secret_keys is None:
+        secret_keys = [k for k in flat if k.split(":", 1)[-1] in SECRET_KEYS]
     run = into if into is not None else StackRun()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -159,7 +188,7 @@ def run_stack(config: Mapping[str, Any], stack: str = "test", preview: bool = Fa
     mocks = Mocks(flat.get("aws:region", "eu-south-1"))
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview,
                              monitor=RecordingMonitor(mocks, run))
-    pulumi.runtime.set_all_config(flat, secret_keys)
+    pulumi.runtime.set_all_config(flat, list(secret_keys))
 
     @pulumi.runtime.test
     def program():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from configs.load import stack_file
+from ladder.holds_data import holds_data
 from ladder.mocked import Registered, StackRun, run_stack, stack_config
 
 MASK = "[secret]"
@@ -28,18 +29,28 @@ def _parent_name(resource: Registered) -> str | None:
 
 def plan_records(run: StackRun) -> list[dict]:
     return [{
+        "urn": r.urn,
         "type": r.type,
         "name": r.name,
         "parent": _parent_name(r),
         "inputs": _masked(r.inputs, "", r.secret_paths),
         "protect": r.protect,
         "retain_on_delete": r.retain_on_delete,
+        # `pulumi up` keeps the old value of these inputs, so a change to them is no change at all.
+        "ignore_changes": sorted(r.ignore_changes),
     } for r in run.resources]
 
 
-def plan(stack: str) -> list[dict]:
-    records = plan_records(run_stack(stack_config(stack), stack=stack_name(stack)))
+def plan_config(config: dict, stack: str) -> list[dict]:
+    """The records of a flat config map (`odoo-ladder:step` -> value) run as stack `stack`."""
+    records = plan_records(run_stack(config, stack=stack))
     return sorted(records, key=lambda r: (r["parent"] or "", r["type"], r["name"]))
+
+
+def plan(stack: str, as_stack: str | None = None) -> list[dict]:
+    """`as_stack` runs the file under another stack's name: names, tags and parameter paths derive
+    from the stack name, so `ladder diff A B` plans B as stack A to compare like with like."""
+    return plan_config(stack_config(stack), as_stack or stack_name(stack))
 
 
 def stack_name(stack_or_path: str) -> str:
@@ -54,7 +65,8 @@ def render_tree(records: list[dict]) -> str:
 
     def walk(parent: str | None, depth: int) -> None:
         for record in children.get(parent, []):
-            marks = [m for m, on in (("protect", record["protect"]), ("retain", record["retain_on_delete"])) if on]
+            marks = [m for m, on in (("protect", record["protect"]), ("retain", record["retain_on_delete"]),
+                                     ("holds data", holds_data(record))) if on]
             suffix = f"  [{', '.join(marks)}]" if marks else ""
             lines.append(f"{'  ' * depth}{record['name']}  ({record['type']}){suffix}")
             walk(record["name"], depth + 1)

@@ -48,3 +48,11 @@ def delivered_apply_script(run) -> str:
 def compose_of(run) -> dict:
     import yaml
     return yaml.safe_load(delivered_file(run, "docker-compose.yml"))
+
+
+def role_policy(run, name: str) -> dict:
+    """One inline policy of the host role, by resource name (host-ssm-agent, credentials-read, ...)."""
+    import json
+    found = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == name]
+    assert len(found) == 1, f"expected one role policy {name}, found {len(found)}"
+    return json.loads(found[0].inputs["policy"])

@@ -28,6 +28,7 @@ def test_plan_tree_marks_what_holds_data():
     result = ladder("plan", "dev")
     assert result.returncode == 0, result.stderr
     assert "app-local-compose  (command:local:Command)" in result.stdout
+    assert "credentials-db_password  (random:index/randomPassword:RandomPassword)  [holds data]" in result.stdout
 
 
 def test_render_writes_every_artifact(tmp_path):
@@ -46,6 +47,50 @@ def test_diff_from_dev_to_aws_adds_the_host_and_removes_the_local_delivery():
     assert result.returncode == 0, result.stderr
     assert "+ host-data (aws:ebs/volume:Volume)" in result.stdout
     assert "- app-local-compose (command:local:Command)" in result.stdout
+
+
+def test_diff_step2_to_step3_prints_replacements_data_warnings_and_the_summary():
+    result = ladder("diff", "configs/stacks/step2.yaml", "configs/stacks/step3.yaml")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for line in ("+- replace credentials-db_password (random:index/randomPassword:RandomPassword): keepers  "
+                 "!! holds data: a generated password in use by the database or Odoo; replacing deletes the old one",
+                 "0 to add, 1 to update, 4 to replace, 0 to remove",
+                 "What this move does:",
+                 "  ports: no change",
+                 "  services: service caddy is added",
+                 "  services: service nginx is removed",
+                 "  certificates: the proxy switches from nginx to caddy: a new certificate is issued for "
+                 "erp.example.org (nginx's is not carried over); each switch counts against Let's Encrypt's "
+                 "rate limits",
+                 "  secrets: the generated password credentials-db_password rotates: the apply stores the new "
+                 "value, sets the database role's password and restarts Odoo",
+                 "  downtime: nginx stops and caddy starts: the site is down until caddy has its certificate",
+                 "  manual steps: none"):
+        assert line in lines, line
+    assert lines.index("What this move does:") == lines.index("0 to add, 1 to update, 4 to replace, 0 to remove") + 1
+
+
+def test_diff_marks_a_replacement_and_the_data_at_risk(tmp_path):
+    pinned = tmp_path / "Pulumi.pinned.yaml"
+    pinned.write_text((ROOT / STEP0).read_text().replace("    data_volume_gb: 30", "    data_volume_gb: 30\n"
+                                                         "    ami: ami-0123456789abcdef0"))
+    result = ladder("diff", STEP0, str(pinned))
+    assert result.returncode == 0, result.stderr
+    assert "+- replace host-instance (aws:ec2/instance:Instance): ami" in result.stdout
+    assert "downtime: the host host-instance is replaced (ami)" in result.stdout
+    down = ladder("diff", "configs/stacks/step4.yaml", "configs/stacks/step3.yaml")
+    assert ("- backup-bucket (aws:s3/bucket:Bucket)  !! holds data: the backup sets; migrate it first "
+            "(protected: `pulumi up` stops here, half way through the move; retained: it stays in AWS, "
+            "no longer managed)") in down.stdout
+
+
+def test_diff_of_two_stack_names_with_the_same_settings_is_empty(tmp_path):
+    other = tmp_path / "Pulumi.other-name.yaml"
+    other.write_text((ROOT / STEP0).read_text())
+    result = ladder("diff", STEP0, str(other))
+    assert result.returncode == 0, result.stderr
+    assert "0 to add, 0 to update, 0 to replace, 0 to remove" in result.stdout
 
 
 def test_a_bad_stack_file_gets_the_config_error_and_exit_2(tmp_path):

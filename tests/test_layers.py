@@ -20,7 +20,9 @@ def package_imports() -> dict[str, set[str]]:
                 [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
             for name in names:
                 parts = name.split(".")
-                if parts[0] == "components" and len(parts) > 1 and parts[1] != package:
+                # components/images.py is a leaf of pinned data that every layer may read.
+                if parts[0] == "components" and len(parts) > 1 and parts[1] != package \
+                        and (COMPONENTS / parts[1]).is_dir():
                     graph.setdefault(package, set()).add(parts[1])
     return graph
 

@@ -4,7 +4,7 @@ import json
 import yaml
 
 from ladder.mocked import run_stack
-from tests.stacks import aws, delivered_apply_script, delivered_bundle
+from tests.stacks import aws, role_policy, delivered_apply_script, delivered_bundle
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
 
@@ -21,17 +21,18 @@ def test_step0_registers_the_host_its_network_and_the_delivery():
 
 
 def test_only_8069_is_open_and_only_to_the_admin_cidrs():
-    run = run_stack(aws(admin_cidrs=["203.0.113.7/32", "2001:db8::/64"]))
+    # IPv6 CIDRs and an empty list are refused by the config (tests/test_config_errors.py).
+    run = run_stack(aws(admin_cidrs=["203.0.113.7/32", "198.51.100.0/24"]))
     ingress = run.one(SG).inputs["ingress"]
     assert {(r["fromPort"], r["toPort"]) for r in ingress} == {(8069, 8069)}
-    assert sorted(c for r in ingress for c in r.get("cidrBlocks", [])) == ["203.0.113.7/32"]
-    assert sorted(c for r in ingress for c in r.get("ipv6CidrBlocks", [])) == ["2001:db8::/64"]
+    assert sorted(c for r in ingress for c in r.get("cidrBlocks", [])) == ["198.51.100.0/24", "203.0.113.7/32"]
+    assert all(not r.get("ipv6CidrBlocks") for r in ingress)
     assert all("0.0.0.0/0" not in r.get("cidrBlocks", []) for r in ingress)
 
 
-def test_without_admin_cidrs_nothing_is_open():
-    run = run_stack({k: v for k, v in aws().items() if k != "odoo-ladder:admin_cidrs"})
-    assert run.one(SG).inputs.get("ingress", []) == []
+def test_with_the_proxy_nothing_but_80_and_443_is_open_whatever_admin_cidrs_says():
+    run = run_stack(aws(1))
+    assert {(r["fromPort"], r["toPort"]) for r in run.one(SG).inputs["ingress"]} == {(80, 80), (443, 443)}
 
 
 def test_subnets_give_no_public_address_by_default_the_eip_does():
@@ -47,10 +48,11 @@ def test_the_instance_requires_imdsv2_and_encrypts_its_root_disk():
     assert "keyName" not in instance  # no SSH key: Session Manager only
 
 
-def test_the_instance_profile_grants_session_manager():
-    run = run_stack(aws())
-    arns = [a.inputs["policyArn"] for a in run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")]
-    assert arns == ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]
+def test_the_instance_profile_grants_session_manager_without_the_managed_policy():
+    run = run_stack(aws(), stack="prod")
+    assert not run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    actions = {a for s in role_policy(run, "host-ssm-agent")["Statement"] if s["Effect"] == "Allow" for a in s["Action"]}
+    assert {"ssm:UpdateInstanceInformation", "ssmmessages:OpenDataChannel", "ec2messages:GetMessages"} <= actions
 
 
 def test_the_data_volume_is_encrypted_protected_and_outlives_the_host():
@@ -94,12 +96,13 @@ def test_passwords_are_generated_and_kept_as_securestring_parameters():
 
 def test_the_host_reads_only_its_own_stack_parameters():
     run = run_stack(aws(), stack="prod")
-    policy = json.loads(run.named("aws:iam/rolePolicy:RolePolicy", "credentials-read").inputs["policy"])
+    policy = role_policy(run, "credentials-read")
     actions = {a for s in policy["Statement"] for a in s["Action"]}
-    assert actions == {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"}
+    assert actions == {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt"}
     resources = {r for s in policy["Statement"] for r in s["Resource"]}
     assert resources == {"arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod",
-                         "arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod/*"}
+                         "arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod/*",
+                         "arn:aws:kms:eu-south-1:123456789012:key/secrets-key"}
 
 
 def test_the_bundle_carries_the_project_but_no_secret():

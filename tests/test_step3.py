@@ -10,7 +10,7 @@ import pytest
 from configs.load import from_mapping
 from ladder.mocked import run_stack, stack_config
 from ladder.render import write_artifacts
-from tests.stacks import EXAMPLES, aws, compose_of, delivered_apply_script
+from tests.stacks import EXAMPLES, aws, compose_of, delivered_apply_script, role_policy
 
 CANARIES = {"db_password": "CanaryDb0000111", "admin_passwd": "CanaryMaster222", "admin_password": "CanaryLogin3333"}
 
@@ -62,7 +62,7 @@ def test_ssm_store_uses_securestring_under_the_stack_key():
 
 def test_the_role_reads_only_the_stack_path_and_decrypts_only_through_the_store():
     run = run_stack(aws(3), stack="prod")
-    policy = json.loads(run.named("aws:iam/rolePolicy:RolePolicy", "credentials-read").inputs["policy"])
+    policy = role_policy(run, "credentials-read")
     actions = {a for s in policy["Statement"] for a in s["Action"]}
     assert actions == {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt"}
     resources = {r for s in policy["Statement"] for r in s["Resource"]}
@@ -79,7 +79,7 @@ def test_secretsmanager_store_keeps_secrets_there_and_no_parameters():
     assert all(s.inputs["kmsKeyId"].endswith(":key/secrets-key") for s in secrets)
     versions = run.of_type("aws:secretsmanager/secretVersion:SecretVersion")
     assert versions and all("secretString" in v.secret_paths for v in versions)
-    policy = json.loads(run.named("aws:iam/rolePolicy:RolePolicy", "credentials-read").inputs["policy"])
+    policy = role_policy(run, "credentials-read")
     assert {a for s in policy["Statement"] for a in s["Action"]} == {"secretsmanager:GetSecretValue", "kms:Decrypt"}
 
 
@@ -113,13 +113,17 @@ def test_a_secret_changed_by_pulumi_makes_a_new_document_so_the_host_applies_aga
     assert first != second
 
 
-def test_moving_from_step2_to_step3_keeps_the_parameters_and_only_changes_their_key():
-    before = {p.name: p for p in run_stack(aws(2), stack="prod").of_type("aws:ssm/parameter:Parameter")}
-    after = {p.name: p for p in run_stack(aws(3, proxy={"kind": "nginx"}), stack="prod")
-             .of_type("aws:ssm/parameter:Parameter")}
+def test_moving_from_step2_to_step3_keeps_the_parameters_and_their_key_and_rotates_the_values():
+    lower, higher = run_stack(aws(2), stack="prod"), run_stack(aws(3, proxy={"kind": "nginx"}), stack="prod")
+    before = {p.name: p for p in lower.of_type("aws:ssm/parameter:Parameter")}
+    after = {p.name: p for p in higher.of_type("aws:ssm/parameter:Parameter")}
     assert set(before) == set(after)
-    assert all("keyId" not in p.inputs for p in before.values())
-    assert all(p.inputs["keyId"].endswith(":key/secrets-key") for p in after.values())
+    # The stack's own key from Step 0: the same key (same resource) before and after.
+    assert all(p.inputs["keyId"].endswith(":key/secrets-key") for p in [*before.values(), *after.values()])
+    low, high = ({p.name: p.inputs["keepers"] for p in run.of_type("random:index/randomPassword:RandomPassword")}
+                 for run in (lower, higher))
+    assert set(low) == set(high) and low
+    assert all(low[name] != high[name] for name in low)  # a new value for every generated secret
 
 
 def test_a_pinned_image_must_be_an_official_tag_from_step3():

@@ -55,8 +55,8 @@ def test_the_host_may_write_and_read_sets_but_not_delete(step4):
     assert {"s3:PutObject", "s3:GetObject", "s3:ListBucket"} <= actions
     assert not any("Delete" in a for a in actions)
     resources = {r for s in policies[0]["Statement"] for r in s["Resource"]}
-    assert resources == {"arn:aws:mock:eu-south-1:123456789012:backup-bucket",
-                         "arn:aws:mock:eu-south-1:123456789012:backup-bucket/odoo/*"}
+    assert resources == {"arn:aws:s3:::backup-bucket-0a1b2c3",
+                         "arn:aws:s3:::backup-bucket-0a1b2c3/odoo/*"}
 
 
 def test_the_timer_runs_at_the_configured_time_with_the_stack_bucket():

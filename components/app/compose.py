@@ -6,8 +6,10 @@ from typing import Any, Optional
 
 import yaml
 
-from components.app.service import (CONFIG_PATH, DATA_DIR, HTTP_PORT, POSTGRES_MAJOR, OdooService,
+from components.app.hardening import container_budget, harden
+from components.app.service import (CONFIG_PATH, DATA_DIR, HTTP_PORT, OdooService,
                                     base_image_tag)
+from components.images import POSTGRES as POSTGRES_IMAGE
 
 # Where the EBS data volume is mounted on the AWS host; Postgres data and the filestore live there.
 HOST_DATA_DIR = "/srv/odoo-data"
@@ -86,7 +88,7 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
         init["volumes"].append("./secrets/admin_password:/run/secrets/admin_password:ro")
     services: dict[str, Any] = {
         "db": {
-            "image": f"postgres:{POSTGRES_MAJOR}",
+            "image": POSTGRES_IMAGE,
             "environment": {
                 "POSTGRES_USER": "postgres",
                 "POSTGRES_DB": "postgres",
@@ -158,6 +160,9 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
 
 
 def render_compose(service: OdooService, target: str, proxy: Optional[Any] = None, project: str = "odoo",
-                   logging: Optional[dict] = None) -> str:
-    return yaml.safe_dump(compose_document(service, target, proxy, project, logging), sort_keys=False)
+                   logging: Optional[dict] = None, instance_type: Optional[str] = None) -> str:
+    # Every service: no-new-privileges, cap_drop ALL (+ what it needs), memory and pids limits.
+    document = harden(compose_document(service, target, proxy, project, logging),
+                      container_budget(target, instance_type))
+    return yaml.safe_dump(document, sort_keys=False)
 

@@ -1,9 +1,9 @@
 """The stack's passwords: given as Pulumi secrets or generated, and on AWS kept in a secret store.
 
 They stay Outputs marked secret from start to end; nothing here ever holds a plain value. On AWS
-they live under /odoo-ladder/<stack>/ as SSM SecureString parameters (the AWS-managed key until
-Step 3, the stack's own key from then on) or as Secrets Manager secrets, and the host's role may
-read that path and nothing else.
+they live under /odoo-ladder/<stack>/, at every step, as SSM SecureString parameters or (when
+secrets.store says so) Secrets Manager secrets, under the stack's own KMS key; the host's role may
+read that path and nothing else. Generated values rotate as components/credentials/rotation.py says.
 """
 from __future__ import annotations
 
@@ -14,12 +14,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.secrets.policy import read_policy
+from components.credentials.rotation import rotation_epoch, rotation_keepers
+from components.secrets.policy import parameter_path, read_policy
 from configs.load import SECRET_KEYS, LadderConfig
-
-
-def parameter_path(stack: str) -> str:
-    return f"/odoo-ladder/{stack}"
 
 
 class CredentialsArgs:
@@ -47,12 +44,15 @@ class Credentials(pulumi.ComponentResource):
         self.names = {}
         stored: list[pulumi.Resource] = []
         versions: list[pulumi.Output[str]] = []
+        keepers = (rotation_keepers(store, bool(cfg.components.secrets), args.kms_key_arn)
+                   if cfg.settings.target == "aws" else None)
         for key in SECRET_KEYS:
             if key in cfg.given_secrets:
                 value = config.require_secret(key)
             else:
                 # Letters and digits only: the value goes into odoo.conf without quoting.
-                value = random.RandomPassword(f"{name}-{key}", length=32, special=False, opts=child).result
+                value = random.RandomPassword(f"{name}-{key}", length=32, special=False, keepers=keepers,
+                                              opts=child).result
             self.values[key] = pulumi.Output.secret(value)
             if cfg.settings.target != "aws":
                 continue
@@ -61,7 +61,11 @@ class Credentials(pulumi.ComponentResource):
                 stored.append(aws.ssm.Parameter(
                     f"{name}-{key}", name=f"{path}/{key}", type="SecureString", value=self.values[key],
                     key_id=args.kms_key_arn, description=f"odoo-ladder {cfg.stack}: {key}",
-                    tags={"odoo-ladder:stack": cfg.stack}, opts=child))
+                    tags={"odoo-ladder:stack": cfg.stack}, opts=pulumi.ResourceOptions(
+                        # A parameter whose key changes is deleted, which deletes its history (the old
+                        # values under the old key, e.g. aws/ssm), then created again under the new key.
+                        # Deleted first: the name is fixed, so the new one cannot exist beside the old.
+                        parent=self, replace_on_changes=["keyId", "type"], delete_before_replace=True)))
                 versions.append(stored[-1].version.apply(lambda v, key=key: f"{key}={v}"))
             else:
                 secret = aws.secretsmanager.Secret(
@@ -77,5 +81,8 @@ class Credentials(pulumi.ComponentResource):
             policy = key_arn.apply(lambda arn: json.dumps(read_policy(store, "aws", cfg.region, account, path, arn)))
             aws.iam.RolePolicy(f"{name}-read", role=args.reader_role, policy=policy,
                                opts=pulumi.ResourceOptions(parent=self, depends_on=stored))
+        if keepers is not None:
+            # A replaced parameter starts again at version 1: the epoch (stage, store, key) tells it apart.
+            versions.append(keepers.apply(lambda k: f"epoch={rotation_epoch(k)}"))
         self.versions = pulumi.Output.all(*versions).apply(" ".join)
         self.register_outputs({"names": self.names, "versions": self.versions})

@@ -9,11 +9,12 @@ import pulumi_aws as aws
 
 from components.host.cloud_init import DATA_DEVICE, render_user_data
 from components.host.firewall import public_ingress
+from components.secrets.agent_policy import agent_policy
+from components.secrets.policy import parameter_path
 from configs.load import LadderConfig
 
 UBUNTU_OWNER = "099720109477"  # Canonical
 UBUNTU_NAME = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
-SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 
 
 class HostArgs:
@@ -40,6 +41,7 @@ class Host(pulumi.ComponentResource):
     public_ip: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     role_name: pulumi.Output[str]
+    role_arn: pulumi.Output[str]
     data_volume_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: HostArgs, opts: Optional[pulumi.ResourceOptions] = None):
@@ -63,8 +65,11 @@ class Host(pulumi.ComponentResource):
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                            "Principal": {"Service": "ec2.amazonaws.com"}}]}))
-        # Session Manager replaces SSH, and the compose project is delivered through SSM.
-        aws.iam.RolePolicyAttachment(f"{name}-ssm-core", role=role.name, policy_arn=SSM_CORE_POLICY, opts=child)
+        # Session Manager replaces SSH, and the compose project is delivered through SSM: the agent's own
+        # minimal policy, not AmazonSSMManagedInstanceCore (ssm:GetParameter and GetDocument on `*`).
+        account = aws.get_caller_identity().account_id
+        agent = aws.iam.RolePolicy(f"{name}-ssm-agent", role=role.name, opts=child, policy=json.dumps(
+            agent_policy("aws", cfg.region, account, parameter_path(cfg.stack), cfg.stack)))
         profile = aws.iam.InstanceProfile(f"{name}-profile", role=role.name, opts=child)
 
         ami, ignored = _ami(cfg)
@@ -79,11 +84,12 @@ class Host(pulumi.ComponentResource):
             f"{name}-instance", ami=ami, instance_type=cfg.settings.host.instance_type,
             subnet_id=args.subnet_id, vpc_security_group_ids=[group.id], iam_instance_profile=profile.name,
             metadata_options={"http_tokens": "required", "http_endpoint": "enabled",
-                              "http_put_response_hop_limit": 2},
+                              "http_put_response_hop_limit": 1},
             root_block_device={"encrypted": True, "volume_type": "gp3",
                                "volume_size": cfg.settings.host.root_volume_gb},
             user_data=volume.id.apply(render_user_data), tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored))
+            # The agent registers, and runs the delivery's association, only with its policy in place.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored, depends_on=[agent]))
         aws.ec2.VolumeAttachment(f"{name}-data-attachment", device_name=DATA_DEVICE, volume_id=volume.id,
                                  instance_id=instance.id, stop_instance_before_detaching=True, opts=child)
         address = aws.ec2.Eip(f"{name}-eip", domain="vpc", instance=instance.id, tags=tags, opts=child)
@@ -92,7 +98,9 @@ class Host(pulumi.ComponentResource):
         self.public_ip = address.public_ip
         self.security_group_id = group.id
         self.role_name = role.name
+        self.role_arn = role.arn
         self.data_volume_id = volume.id
         self.register_outputs({"instance_id": self.instance_id, "public_ip": self.public_ip,
                                "security_group_id": self.security_group_id, "role_name": self.role_name,
+                               "role_arn": self.role_arn,
                                "data_volume_id": self.data_volume_id})

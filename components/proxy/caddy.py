@@ -1,4 +1,5 @@
 """Step 1: the Caddyfile (automatic HTTPS through ACME, or Caddy's internal CA locally)."""
+from components.proxy.log_filter import LOG_FILTER
 from components.proxy.site import BUS_READ_TIMEOUT_SECONDS, ODOO_MAX_BODY_MIB, ProxySite
 from components.proxy.templating import render_template
 
@@ -21,4 +22,6 @@ def render_caddyfile(site: ProxySite) -> str:
         log_roll_keep=LOG_ROLL_KEEP,
         max_body_mib=ODOO_MAX_BODY_MIB,
         read_timeout=BUS_READ_TIMEOUT_SECONDS,
+        uri_filter=LOG_FILTER.caddy(LOG_FILTER.uri_secret_path, LOG_FILTER.uri_token),
+        referer_filter=LOG_FILTER.caddy(LOG_FILTER.referer_secret_path, LOG_FILTER.referer_token),
     )

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 
 from components.proxy.caddy import LETS_ENCRYPT_PRODUCTION
+from components.proxy.log_filter import LOG_FILTER
 from components.proxy.site import BUS_READ_TIMEOUT_SECONDS, ODOO_MAX_BODY_MIB, ProxySite
 from components.proxy.templating import render_template, static_file
 
@@ -55,6 +56,7 @@ def _values(site: ProxySite) -> dict:
         "acme_ca": site.acme_ca or LETS_ENCRYPT_PRODUCTION,
         "max_body_mib": ODOO_MAX_BODY_MIB,
         "read_timeout": BUS_READ_TIMEOUT_SECONDS,
+        "log_filter": LOG_FILTER,
     }
 
 

@@ -16,11 +16,7 @@ AWS_STEPS = range(len(EXAMPLES))
 
 # (rule, resource, first step it appears at) -> who fixes it
 KNOWN_DEFECTS = {
-    ("imds-v2-hop-limit-1", "host-instance", 0): "branch hardening fixes it: IMDS hop limit 1 (components/host/host.py)",
-    ("iam-no-wildcard-secret-kms-s3-write", "host-ssm-core", 0):
-        "branch iam fixes it: the minimal SSM agent policy replaces AmazonSSMManagedInstanceCore",
     ("s3-backups-object-lock", "backup-bucket", 4): "branch backups fixes it: Object Lock on the backup bucket",
-    ("data-protected", "secrets-key", 3): "branch iam fixes it: the stack KMS key, protected and retained",
     ("data-protected", "credentials-admin_passwd", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
     ("data-protected", "credentials-admin_password", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
     ("data-protected", "credentials-db_password", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",

@@ -112,3 +112,16 @@ def test_analyze_stack_links_by_value_when_there_is_no_property_dependency(servi
     ])
     names = {d[0] for d in _diagnostics(servicer.AnalyzeStack(request, None))}
     assert "s3-tls-only" not in names and "s3-versioning" in names
+
+
+def test_a_policy_config_can_lower_one_rule_to_advisory():
+    """What `pulumi preview --policy-pack-config` sends: the pack keeps the rule but stops blocking on it."""
+    served = served_pack()
+    group = {"type": "aws:ec2/securityGroup:SecurityGroup", "name": "sg", "inputs": {"tags": TAGS, "ingress": [
+        {"protocol": "tcp", "fromPort": 8069, "toPort": 8069, "cidrBlocks": ["0.0.0.0/1", "128.0.0.0/1"]}]}}
+    assert _diagnostics(served.AnalyzeStack(stack_request([group]), None))[0][2] == MANDATORY
+    served.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={
+        "no-world-ingress": analyzer_pb2.PolicyConfig(enforcementLevel=analyzer_pb2.EnforcementLevel.Value("ADVISORY"))}),
+        None)
+    [(name, _, level, _)] = _diagnostics(served.AnalyzeStack(stack_request([group]), None))
+    assert (name, level) == ("no-world-ingress", analyzer_pb2.EnforcementLevel.Value("ADVISORY"))

@@ -55,10 +55,12 @@ def test_a_bucket_without_a_tls_policy_is_refused(step4):
 
 
 def test_admin_cidrs_that_add_up_to_the_world_are_refused_by_ladder_check(tmp_path):
-    """Two /1s are the whole internet: the real program at step 0 opens 8069 to each admin CIDR."""
+    """Two /1s are the whole internet: the real program at step 0 opens 8069 to each admin CIDR.
+    The config refuses them unless allow_world_admin says yes; the policy refuses them even then."""
     stack = tmp_path / "Pulumi.halves.yaml"
     stack.write_text("config:\n  aws:region: eu-south-1\n  odoo-ladder:target: aws\n  odoo-ladder:step: 0\n"
-                     "  odoo-ladder:admin_cidrs: [\"0.0.0.0/1\", \"128.0.0.0/1\"]\n")
+                     "  odoo-ladder:admin_cidrs: [\"0.0.0.0/1\", \"128.0.0.0/1\"]\n"
+                     "  odoo-ladder:allow_world_admin: true\n")
     result = subprocess.run([sys.executable, "-m", "ladder", "check", str(stack)], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 1, result.stderr

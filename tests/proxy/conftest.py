@@ -2,11 +2,11 @@
 import pytest
 
 from tests.proxy.lab import start_lab, stop_lab
-from tests.tools import require_root, require_tool
+from tests.tools import require_caddy, require_root, require_tool
 
 LAB_TOOLS = {
-    "caddy": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "caddy"],
-    "nginx": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "nginx", "certbot"],
+    "caddy": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "setpriv"],
+    "nginx": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "nginx", "certbot", "setpriv"],
 }
 
 
@@ -14,6 +14,8 @@ def _lab(kind: str, tmp_path_factory):
     require_root()
     for tool in LAB_TOOLS[kind]:
         require_tool(tool)
+    if kind == "caddy":
+        require_caddy()
     lab = start_lab(kind, tmp_path_factory.mktemp(f"{kind}-lab"))
     yield lab
     stop_lab(lab.process)

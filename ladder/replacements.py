@@ -1,0 +1,175 @@
+"""Which input changes make Pulumi replace a resource instead of updating it in place.
+
+pulumi-aws is bridged from hashicorp/terraform-provider-aws: an input whose Terraform schema says
+`ForceNew: true` is a replacement in Pulumi (the bridge turns it into a replace diff). Pulumi's
+schema.json does not carry that flag, so the Terraform source is the reference. Names below are
+Pulumi's input names (camelCase; nested blocks as `block.field`). `*` means every input.
+
+Where an entry comes from (terraform-provider-aws unless said; "read" = the schema block was read
+in that file at that commit, a stored version, not one release; "docs" = from the provider's documented
+behaviour, not re-read here):
+- aws_instance: internal/service/ec2/ec2_instance.go @0015dfcd (read)
+- aws_ebs_volume: internal/service/ec2/ebs_volume.go @0073593e (read)
+- aws_volume_attachment: internal/service/ec2/ebs_volume_attachment.go @0620f2a6 (read)
+- aws_security_group: internal/service/ec2/vpc_security_group.go @01606926 (read)
+- aws_ssm_parameter: internal/service/ssm/parameter.go @0073593e (read)
+- aws_ssm_document: internal/service/ssm/document.go @0105d219 (read)
+- aws_iam_role: internal/service/iam/role.go @0040ea69 (read)
+- aws_kms_alias: internal/service/kms/alias.go @01c08000 (read)
+- aws_secretsmanager_secret: internal/service/secretsmanager/secret.go @00c21ced (read)
+- aws_secretsmanager_secret_version: internal/service/secretsmanager/secret_version.go @0042e8ea (read)
+- aws_eip: internal/service/ec2/ec2_eip.go @01606926 (read)
+- aws_vpc: internal/service/ec2/vpc_.go @00081ce4 (read)
+- aws_subnet: internal/service/ec2/vpc_subnet.go @00cda125 (read)
+- aws_internet_gateway: internal/service/ec2/vpc_internet_gateway.go @08923b68 (read)
+- aws_route_table_association: internal/service/ec2/vpc_route_table_association.go @0be71beb (read)
+- aws_iam_role_policy: internal/service/iam/role_policy.go @02f97af8 (read)
+- aws_iam_instance_profile: internal/service/iam/instance_profile.go @013f1736 (read)
+- aws_iam_role_policy_attachment: internal/service/iam/role_policy_attachment.go @04c79849 (read)
+- aws_ssm_association: internal/service/ssm/association.go @12565358 (read)
+- aws_kms_key: internal/service/kms/key.go @00a35305 (read)
+- aws_s3_bucket_versioning: internal/service/s3/bucket_versioning.go @01c08000 (read)
+- aws_s3_bucket_public_access_block: internal/service/s3/bucket_public_access_block.go @01606926 (read)
+- aws_s3_bucket_policy: internal/service/s3/bucket_policy.go @0073593e (read)
+- aws_s3_bucket_server_side_encryption_configuration: internal/service/s3/
+  bucket_server_side_encryption_configuration.go @01606926 (read)
+- aws_s3_object (BucketObjectv2): internal/service/s3/object.go @033c721b (read)
+- aws_route53_record: internal/service/route53/record.go @00655c16 (read)
+- aws_cloudwatch_log_group: internal/service/logs/group.go @0073593e (read)
+- aws_s3_bucket: internal/service/s3/bucket.go @0070bcd1 (bucket, bucket_prefix read; object_lock_enabled
+  from the docs); aws_route_table, aws_s3_bucket_lifecycle_configuration, the object lock configuration
+  and the legacy aws_s3_bucket_object: from the docs, not re-read.
+tests/data/terraform_force_new.json holds the ForceNew fields read there, and a test checks
+this table against it. pulumi-command: `triggers` is replaceOnChanges (pulumi_command/local/
+command.py); without an `update` command any change re-creates. terraform-provider-random:
+every argument of random_password is RequiresReplace.
+"""
+from __future__ import annotations
+
+ANY = "*"
+
+FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
+    # aws_instance (read). userData is not ForceNew: AWS stops and starts the host to change it
+    # (see CONDITIONAL for userDataReplaceOnChange).
+    "aws:ec2/instance:Instance": {
+        "ami", "associatePublicIpAddress", "availabilityZone", "cpuCoreCount", "cpuThreadsPerCore",
+        "cpuOptions.amdSevSnp", "cpuOptions.coreCount", "cpuOptions.threadsPerCore", "ebsBlockDevices",
+        "ebsOptimized", "enclaveOptions", "ephemeralBlockDevices", "hibernation", "hostId",
+        "ipv6AddressCount", "ipv6Addresses", "keyName", "launchTemplate", "networkInterfaces",
+        "placementGroup", "placementPartitionNumber", "privateDnsNameOptions", "privateIp",
+        "rootBlockDevice.encrypted", "rootBlockDevice.kmsKeyId", "securityGroups", "subnetId", "tenancy"},
+    # aws_ebs_volume (read): size, type, iops and throughput change in place (ModifyVolume).
+    "aws:ebs/volume:Volume": {
+        "availabilityZone", "encrypted", "kmsKeyId", "multiAttachEnabled", "outpostArn", "snapshotId"},
+    # aws_volume_attachment (read): a new instance means a new attachment.
+    "aws:ec2/volumeAttachment:VolumeAttachment": {"deviceName", "instanceId", "volumeId"},
+    # aws_eip (read): `instance` re-associates in place.
+    "aws:ec2/eip:Eip": {"address", "domain", "ipamPoolId", "networkBorderGroup", "publicIpv4Pool"},
+    # aws_security_group (read): the rules change in place, the description does not.
+    "aws:ec2/securityGroup:SecurityGroup": {"description", "name", "namePrefix", "vpcId"},
+    # Network: aws_vpc, aws_subnet, aws_internet_gateway, aws_route_table_association (read);
+    # aws_route_table (docs). A changed zone replaces the subnet, and with it the host.
+    "aws:ec2/vpc:Vpc": {"cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"},
+    "aws:ec2/subnet:Subnet": {"availabilityZone", "availabilityZoneId", "cidrBlock", "ipv4IpamPoolId",
+                              "ipv4NetmaskLength", "ipv6IpamPoolId", "ipv6Native", "ipv6NetmaskLength",
+                              "outpostArn", "vpcId"},
+    "aws:ec2/internetGateway:InternetGateway": set(),
+    "aws:ec2/routeTable:RouteTable": {"vpcId"},
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": {"gatewayId", "subnetId"},
+    # IAM (read): the role's policies and the profile's role change in place.
+    "aws:iam/role:Role": {"name", "namePrefix", "path"},
+    "aws:iam/rolePolicy:RolePolicy": {"name", "namePrefix", "role"},
+    "aws:iam/instanceProfile:InstanceProfile": {"name", "namePrefix", "path"},
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {"policyArn", "role"},
+    # SSM (read): a new document content is a new version of the same document.
+    "aws:ssm/parameter:Parameter": {"dataType", "name"},
+    "aws:ssm/document:Document": {"name"},
+    "aws:ssm/association:Association": {"instanceId", "name"},
+    # Secrets Manager (read): a new value is a new secret version, the secret itself stays.
+    "aws:secretsmanager/secret:Secret": {"name", "namePrefix"},
+    "aws:secretsmanager/secretVersion:SecretVersion": {"secretBinary", "secretId", "secretString",
+                                                       "secretStringWoVersion"},
+    # KMS (read): the key's policy, description and rotation change in place.
+    "aws:kms/key:Key": {"customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion",
+                        "xksKeyId"},
+    "aws:kms/alias:Alias": {"name", "namePrefix"},
+    # S3: the bucket's name and Object Lock; each sub-resource is tied to its bucket (see above).
+    "aws:s3/bucket:Bucket": {"bucket", "bucketPrefix", "objectLockEnabled"},
+    "aws:s3/bucketV2:BucketV2": {"bucket", "bucketPrefix", "objectLockEnabled"},
+    "aws:s3/bucketVersioning:BucketVersioning": {"bucket", "expectedBucketOwner"},
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {"bucket", "expectedBucketOwner"},
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
+        "bucket", "expectedBucketOwner"},
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {"bucket"},
+    "aws:s3/bucketPolicy:BucketPolicy": {"bucket"},
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": {"bucket", "expectedBucketOwner"},
+    # aws_s3_object (read): a delivery bundle object is replaced only when its bucket or key changes.
+    "aws:s3/bucketObjectv2:BucketObjectv2": {"bucket", "key"},
+    "aws:s3/bucketObject:BucketObject": {"bucket", "key"},
+    # Route53 and CloudWatch Logs (read). A changed set_identifier is handled without a replace.
+    "aws:route53/record:Record": {"name", "zoneId"},
+    "aws:cloudwatch/logGroup:LogGroup": {"logGroupClass", "name", "namePrefix"},
+    # terraform-provider-random: every argument RequiresReplace.
+    "random:index/randomPassword:RandomPassword": {ANY},
+    # pulumi-command: see CONDITIONAL for a Command without an `update` command.
+    "command:local:Command": {"triggers"},
+}.items()}
+
+
+def _instance(before: dict, after: dict) -> set[str]:
+    # ForceNewIf("user_data", user_data_replace_on_change) in ec2_instance.go.
+    if after.get("userDataReplaceOnChange"):
+        return {"userData", "userDataBase64"}
+    return set()
+
+
+def _parameter(before: dict, after: dict) -> set[str]:
+    # ForceNewIfChange("tier", Advanced -> Standard) in parameter.go: AWS cannot downgrade a tier.
+    return {"tier"} if before.get("tier") == "Advanced" and after.get("tier") == "Standard" else set()
+
+
+def _subnet(before: dict, after: dict) -> set[str]:
+    # ForceNewIf("ipv6_cidr_block") in vpc_subnet.go, when the old subnet assigned IPv6 on creation.
+    return {"ipv6CidrBlock"} if before.get("assignIpv6AddressOnCreation") else set()
+
+
+def _command(before: dict, after: dict) -> set[str]:
+    # pulumi-command: "If the `update` command was provided the resource will be updated,
+    # otherwise it will be replaced using the `create` command."
+    return set() if after.get("update") else {ANY}
+
+
+CONDITIONAL = {
+    "aws:ec2/instance:Instance": _instance,
+    "aws:ssm/parameter:Parameter": _parameter,
+    "aws:ec2/subnet:Subnet": _subnet,
+    "command:local:Command": _command,
+}
+
+
+def _forces(entry: str, key: str, before: dict, after: dict) -> bool:
+    """Does changed top-level input `key` hit `entry` (`key` itself or a nested `key.field`)?"""
+    if entry in (ANY, key):
+        return True
+    head, _, field = entry.partition(".")
+    if head != key or not field:
+        return False
+    old, new = before.get(key) or {}, after.get(key) or {}
+    return isinstance(old, dict) and isinstance(new, dict) and old.get(field) != new.get(field)
+
+
+def replacing_keys(type_: str, before: dict, after: dict, changed: list[str]) -> list[str]:
+    """The changed inputs that force a replacement (empty: an update in place).
+
+    A type missing from the table raises: a guess either way would mislead the user, and the
+    test over every registered type catches the gap first.
+    """
+    if type_ not in FORCE_NEW:
+        raise KeyError(f"{type_} has no entry in ladder/replacements.py FORCE_NEW; add its ForceNew inputs")
+    entries = FORCE_NEW[type_] | CONDITIONAL.get(type_, lambda b, a: set())(before, after)
+    return [key for key in changed if any(_forces(entry, key, before, after) for entry in entries)]
+
+
+def is_component(type_: str) -> bool:
+    """Component resources are groupings with no cloud object of their own: nothing to replace."""
+    return type_.startswith("odoo-ladder:")

@@ -1,0 +1,149 @@
+"""The end of `ladder diff`: what the move does for the user, in plain words.
+
+Each part reads one source: ports from the security group's ingress (or, locally, the compose
+file's published ports), services and Odoo settings from the delivered artifacts
+(ladder.delivered), certificates from the proxy in the config, rotations, downtime and lost data
+from the plan diff.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from configs.load import LadderConfig
+from ladder.delivered import Delivered, delivered
+from ladder.diff import PlanDiff
+from ladder.holds_data import advice, what_it_holds
+
+WORLD = {"0.0.0.0/0", "::/0"}
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+INSTANCE = "aws:ec2/instance:Instance"
+PASSWORD = "random:index/randomPassword:RandomPassword"
+DNS_RECORD = "aws:route53/record:Record"
+# Instance inputs AWS can only change on a stopped instance (terraform-provider-aws stops and starts it).
+STOP_START = {"userData": "its user-data", "userDataBase64": "its user-data", "instanceType": "its instance type"}
+
+
+@dataclass(frozen=True)
+class Side:
+    cfg: LadderConfig
+    records: list[dict]
+    delivered: Delivered
+
+
+def side(cfg: LadderConfig, records: list[dict]) -> Side:
+    return Side(cfg, records, delivered(cfg))
+
+
+def _exposure(s: Side) -> dict[int, set[str]]:
+    """Port -> who may reach it."""
+    groups = [r for r in s.records if r["type"] == SECURITY_GROUP]
+    exposed: dict[int, set[str]] = {}
+    for group in groups:
+        for rule in group["inputs"].get("ingress", []):
+            for port in range(int(rule["fromPort"]), int(rule["toPort"]) + 1):
+                exposed.setdefault(port, set()).update(rule.get("cidrBlocks", []) + rule.get("ipv6CidrBlocks", []))
+    if not groups:  # local target: what the compose file publishes on this machine
+        for service in s.delivered.services.values():
+            for mapping in service.get("ports", []):
+                parts = str(mapping).split("/")[0].split(":")  # [ip:]host:container[/proto]
+                exposed.setdefault(int(parts[-2] if len(parts) > 1 else parts[0]), set()).add("this machine")
+    return exposed
+
+
+def _who(sources: set[str]) -> str:
+    return "the world" if sources & WORLD else ", ".join(sorted(sources))
+
+
+def ports(a: Side, b: Side) -> list[str]:
+    before, after = _exposure(a), _exposure(b)
+    lines = [f"port {p} closes (was open to {_who(before[p])})" for p in sorted(before.keys() - after.keys())]
+    for p in sorted(after):
+        if p not in before:
+            lines.append(f"port {p} opens to {_who(after[p])}")
+        elif before[p] != after[p]:
+            lines.append(f"port {p} was open to {_who(before[p])}, now to {_who(after[p])}")
+    return lines
+
+
+def services(a: Side, b: Side) -> list[str]:
+    old, new = set(a.delivered.services), set(b.delivered.services)
+    lines = [f"service {name} is added" for name in sorted(new - old)]
+    lines += [f"service {name} is removed" for name in sorted(old - new)]
+    workers = (a.delivered.odoo.get("workers"), b.delivered.odoo.get("workers"))
+    if workers[0] != workers[1]:
+        lines.append(f"Odoo goes from {workers[0]} to {workers[1]} workers")
+    versions = (a.cfg.settings.odoo.version, b.cfg.settings.odoo.version)
+    if versions[0] != versions[1]:
+        lines.append(f"Odoo goes from {versions[0]} to {versions[1]}: a major version needs a database migration")
+    return lines
+
+
+def certificates(a: Side, b: Side) -> list[str]:
+    old, new = a.cfg.components.proxy, b.cfg.components.proxy
+    domain = b.cfg.settings.domain or a.cfg.settings.domain
+    if old == new and (not new or a.cfg.settings.domain == b.cfg.settings.domain):
+        return []
+    if not old:
+        return [f"{new} is added: it requests a certificate for {domain} on its first start"]
+    if not new:
+        return [f"{old} is removed: HTTPS for {domain} ends and its certificate is no longer renewed"]
+    if old == new:
+        return [f"a new certificate is issued for {domain}"]
+    return [f"the proxy switches from {old} to {new}: a new certificate is issued for {domain} "
+            f"({old}'s is not carried over); each switch counts against Let's Encrypt's rate limits"]
+
+
+def secrets(a: Side, b: Side, diff: PlanDiff) -> list[str]:
+    lines = [f"the generated password {c.name} rotates: the apply stores the new value, sets the database "
+             f"role's password and restarts Odoo" for c in diff.rotated]
+    lines += [f"the generated password {c.name} is replaced: a new value" for c in diff.replaced
+              if c.after["type"] == PASSWORD and c not in diff.rotated]
+    stores = (a.cfg.components.secrets, b.cfg.components.secrets)
+    if all(stores) and stores[0] != stores[1]:
+        lines.append(f"the secrets move from {stores[0]} to {stores[1]}")
+    return lines
+
+
+def downtime(a: Side, b: Side, diff: PlanDiff) -> list[str]:
+    lines = [f"the host {c.name} is replaced ({', '.join(c.replaced_by)}): Odoo is down while the new host "
+             f"boots and the data volume moves to it" for c in diff.replaced if c.after["type"] == INSTANCE]
+    for c in diff.updated:
+        if c.after["type"] == INSTANCE:
+            what = sorted({STOP_START[k] for k in c.keys if k in STOP_START})
+            if what:
+                lines.append(f"AWS stops and starts the host {c.name} to change {' and '.join(what)}: "
+                             f"a few minutes of downtime")
+    old, new = a.cfg.components.proxy, b.cfg.components.proxy
+    if old and new and old != new:
+        lines.append(f"{old} stops and {new} starts: the site is down until {new} has its certificate")
+    elif bool(old) != bool(new):
+        https = f"https://{b.cfg.settings.domain or a.cfg.settings.domain}"
+        lines.append(f"the site moves {'to ' + https if new else 'from ' + https + ' back to port 8069'}: "
+                     f"Odoo restarts behind the new front; users and links must follow")
+    return lines
+
+
+def manual_steps(a: Side, b: Side, diff: PlanDiff) -> list[str]:
+    lines = []
+    proxy_new = b.cfg.components.proxy and (not a.cfg.components.proxy or a.cfg.settings.domain != b.cfg.settings.domain)
+    managed_dns = any(r["type"] == DNS_RECORD for r in b.records)
+    if proxy_new and b.cfg.settings.target == "aws" and not managed_dns:
+        lines.append(f"DNS: create the A record {b.cfg.settings.domain} -> the Elastic IP "
+                     f"(`pulumi stack output dns_record`) before `pulumi up`, or set odoo-ladder:dns_zone_id")
+    for record in diff.data_at_risk:
+        lines.append(f"data: {record['name']} holds {what_it_holds(record)}: {advice(record)}")
+    return lines
+
+
+def summarize(a: Side, b: Side, diff: PlanDiff) -> list[str]:
+    parts = [("ports", ports(a, b)), ("services", services(a, b)), ("certificates", certificates(a, b)),
+             ("secrets", secrets(a, b, diff)), ("downtime", downtime(a, b, diff)),
+             ("manual steps", manual_steps(a, b, diff))]
+    lines = ["What this move does:"]
+    for title, found in parts:
+        lines += [f"  {title}: {line}" for line in found] or [f"  {title}: {_NOTHING[title]}"]
+    return lines
+
+
+_NOTHING = {"ports": "no change", "services": "no change", "certificates": "no change",
+            "secrets": "none rotated", "downtime": "none expected", "manual steps": "none"}
