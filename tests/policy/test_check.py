@@ -22,3 +22,9 @@ def test_default_tags_come_from_the_stack_config(tmp_path):
     stack.write_text("config:\n  aws:region: eu-south-1\n  aws:defaultTags:\n    tags:\n      odoo-ladder:stack: tagged\n"
                      "  odoo-ladder:target: aws\n  odoo-ladder:step: 0\n  odoo-ladder:admin_cidrs: [\"203.0.113.7/32\"]\n")
     assert not [v for v in check_stack(str(stack)) if v.rule == "stack-tag"]
+
+
+def test_what_must_survive_is_what_ladder_diff_calls_data():
+    from ladder.holds_data import DATA_TYPES
+    from policy.rules.data import MUST_SURVIVE
+    assert MUST_SURVIVE - set(DATA_TYPES) == {"aws:rds/cluster:Cluster"}  # Step 5 may use a cluster

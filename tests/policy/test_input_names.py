@@ -9,7 +9,7 @@ from tests.policy.test_rules import CASES
 TYPES = sorted({t for rule in RULES for t in rule.types}
                | {*buckets.BUCKETS, *buckets.PUBLIC_ACCESS_BLOCK, *buckets.POLICY, *buckets.VERSIONING,
                   *buckets.OBJECT_LOCK, *buckets.ENCRYPTION, network.GROUP, network.GROUP_RULE,
-                  network.INGRESS_RULE, *data.HOLDS, *iam.DOCUMENT_INPUTS, *iam.ATTACHMENTS, *tags.TAGGABLE})
+                  network.INGRESS_RULE, *data.MUST_SURVIVE, *iam.DOCUMENT_INPUTS, *iam.ATTACHMENTS, *tags.TAGGABLE})
 
 
 @pytest.mark.parametrize("type_token", TYPES)
