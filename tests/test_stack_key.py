@@ -4,6 +4,8 @@ import re
 
 import botocore.session
 import pytest
+
+from configs.errors import ConfigError
 from botocore.validate import ParamValidator
 
 from components.secrets.key_policy import key_alias, key_policy
@@ -58,10 +60,13 @@ def test_aliases_of_stacks_that_differ_only_by_a_dot_differ():
     assert key_alias("prod") == "alias/odoo-ladder-prod"  # unchanged where nothing needs escaping
 
 
-def test_a_stack_name_with_a_dot_gets_a_valid_alias_in_the_program():
-    run = run_stack(aws(0), stack="team.prod")
-    assert run.one("aws:kms/alias:Alias").inputs["name"] == key_alias("team.prod")
+def test_a_stack_name_with_a_dot_never_reaches_the_alias():
+    # Config refuses the name before any resource (configs/stack_name.py); key_alias stays valid
+    # for any name all the same.
+    with pytest.raises(ConfigError, match="stack name 'team.prod'"):
+        run_stack(aws(0), stack="team.prod")
     assert "." not in key_alias("team.prod")
+    assert run_stack(aws(0), stack="team_prod").one("aws:kms/alias:Alias").inputs["name"] == key_alias("team_prod")
 
 
 def test_the_key_policy_follows_the_store():
