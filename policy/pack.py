@@ -8,6 +8,7 @@ the engine's property dependencies, which are known at preview too.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional
 
@@ -38,9 +39,15 @@ def plain(value: Any) -> Any:
 
 
 def _default_tags(provider) -> dict:
+    """The AWS provider's default_tags; provider inputs may come JSON-encoded, as the engine stores them."""
     props = plain(getattr(provider, "props", None) or {})
-    tags = (props.get("defaultTags") or {}) if isinstance(props, dict) else {}
-    tags = tags.get("tags") if isinstance(tags, dict) else None
+    value = props.get("defaultTags") if isinstance(props, dict) else None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = None
+    tags = value.get("tags") if isinstance(value, dict) else None
     return tags if isinstance(tags, dict) else {}
 
 

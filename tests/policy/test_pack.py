@@ -125,3 +125,12 @@ def test_a_policy_config_can_lower_one_rule_to_advisory():
         None)
     [(name, _, level, _)] = _diagnostics(served.AnalyzeStack(stack_request([group]), None))
     assert (name, level) == ("no-world-ingress", analyzer_pb2.EnforcementLevel.Value("ADVISORY"))
+
+
+def test_provider_default_tags_reach_the_tag_rule_as_objects_or_json():
+    from types import SimpleNamespace
+    from policy.pack import resource_of
+    for default_tags in ({"tags": TAGS}, '{"tags": {"odoo-ladder:stack": "test"}}'):
+        provider = SimpleNamespace(props={"region": "eu-south-1", "defaultTags": default_tags})
+        resource = resource_of("aws:iam/instanceProfile:InstanceProfile", "p", {"role": "r"}, False, "urn:p", provider)
+        assert resource.default_tags == TAGS
