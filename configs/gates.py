@@ -165,14 +165,12 @@ def _image_problems(settings: StackSettings, components: Components) -> list[str
         return []
     image = parse_image(settings.odoo.image)  # the shape was checked by the model
     version = settings.odoo.version
-    if components.secrets and not image.official:
-        return ["odoo-ladder:odoo.image: from step 3 the image is built on the official one; pin it as "
-                "odoo:<tag> (e.g. odoo:18.0-20250101), or remove the setting"]
-    if components.secrets and image.digest:
-        # Until the host stops building our image on top of this one (PLAN decision 2), the digest
-        # would end up in the built image's tag, which Docker cannot tag. Drop this rule with the build.
-        return ["odoo-ladder:odoo.image: from step 3 the host builds its image on this one and cannot carry the "
-                f"digest into its tag; pin the tag alone (odoo:{image.tag}) for now"]
+    if not image.official:
+        # The uid that owns the filestore and the secret files, and the odoo binary the entrypoint bypass
+        # starts, are the official image's (components/app/service.py ODOO_UID_GID).
+        return ["odoo-ladder:odoo.image: the stack runs the official odoo image, whose odoo user owns the "
+                "filestore and the config; pin it as odoo:<tag> or odoo:<tag>@sha256:<digest> "
+                "(e.g. odoo:18.0-20250101), or remove the setting"]
     if image.major() != version.split(".")[0]:
         return [f"odoo-ladder:odoo.image: the tag {image.tag!r} is not Odoo {version} (odoo.version); pin a tag of "
                 f"that version (e.g. odoo:{version}-20250101), or change odoo.version to the image's and plan the "

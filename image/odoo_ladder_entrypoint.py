@@ -1,55 +1,72 @@
 #!/usr/bin/env python3
-"""Entrypoint of odoo-ladder's Odoo image: fetch the secrets, write odoo.conf on tmpfs, exec Odoo.
+"""odoo-ladder's one writer of odoo.conf: read the secrets, write them where only Odoo reads them.
 
-Normal mode (the Odoo container):
-  1. read `<path>/db_password` and `<path>/admin_passwd` from SSM Parameter Store or Secrets
-     Manager with the instance role (boto3's default credential chain);
-  2. merge them into the non-secret base config rendered by odoo-ladder;
-  3. write the result to a tmpfs file, mode 0600, owned by the user this runs as (odoo);
-  4. exec Odoo with ODOO_RC pointing at that file and the container's arguments.
+Modes:
+  --write-config DIR --owner UID:GID [--allow-disk]
+      The host's writer (Steps 0-6). Writes DIR/odoo.conf (the base config plus db_password and
+      admin_passwd) and DIR/admin_password (the admin user's login), each 0400 and owned by the
+      odoo uid of the image; DIR itself 0700, same owner. On EC2 root runs it on the host with the
+      instance role (a systemd oneshot at boot, again on each rollout) into /run/odoo-ladder/<project>
+      (tmpfs); the containers mount DIR read-only and never talk to AWS. Locally (steps 0-2) a
+      one-shot container runs it with the values in its environment (store `env`) into a named
+      volume: --allow-disk, since that volume is on the laptop's disk (root-only Docker storage).
+  --role-sql CONFIG
+      Prints the psql session that sets Odoo's DB role password from CONFIG's db_password as a
+      SCRAM-SHA-256 verifier computed here, with statement logging off, so neither the password
+      nor the verifier reaches PostgreSQL's log (or the container log, or CloudWatch).
+  --versions
+      Prints the stored versions of the secrets (never their values, no decryption): the apply
+      script restarts Odoo when they changed since the last rollout.
+  (no mode)  Step 7 (ECS, each task its own role): read the store, write the config to a tmpfs
+      (0600, the user this runs as), exec Odoo with ODOO_RC pointing at it.
 
-Odoo is exec'd directly, not through the official image's /entrypoint.sh: that script reads
-db_host/db_port/db_user/db_password back out of the config file and passes them as command-line
-arguments to `odoo` and `wait-for-psql.py` (odoo/docker issue #334), where any user of the host
-sees them in `ps`. Odoo itself reads the file named by ODOO_RC.
+Odoo is exec'd directly, never through the official image's /entrypoint.sh: for images before
+May 2026 that script copies db_password from the config onto the command line of `odoo` and
+`wait-for-psql.py` (odoo/docker issue #334), where any user of the host sees it in `ps`.
 
-Init mode (`--write-secret-files DIR [--owner UID:GID]`, a one-shot container): write only the DB
-password to DIR/db_password, mode 0400, for the PostgreSQL container's POSTGRES_PASSWORD_FILE.
-
-Fails closed: any secret that cannot be read, or reads empty, stops the container with a non-zero
-exit and one line on stderr naming the parameter and what to do. No secret value is ever printed,
-put in the environment or in a command line.
+Fails closed: a secret that cannot be read, is not a SecureString, is shorter than 16 characters
+or holds a control character stops the writer with a non-zero exit and one line on stderr naming
+the parameter. No secret value is ever printed, put in an environment or in a command line.
 
 Environment:
-  ODOO_LADDER_SECRET_STORE   ssm | secretsmanager                       (required)
-  ODOO_LADDER_SECRET_PATH    e.g. /odoo-ladder/prod                      (required)
-  AWS_REGION                 region of the store (or AWS_DEFAULT_REGION) (required)
+  ODOO_LADDER_SECRET_STORE   ssm | secretsmanager | env (env: --write-config only)   (required)
+  ODOO_LADDER_SECRET_PATH    e.g. /odoo-ladder/prod                      (ssm, secretsmanager)
+  AWS_REGION                 region of the store (or AWS_DEFAULT_REGION) (ssm, secretsmanager)
+  ODOO_LADDER_DB_PASSWORD, ODOO_LADDER_ADMIN_PASSWD, ODOO_LADDER_ADMIN_PASSWORD   (store env)
   AWS_ENDPOINT_URL           endpoint override (tests against moto)
   AWS_MAX_ATTEMPTS           botocore's own retry budget (standard mode, default 3)
   ODOO_LADDER_AWS_TIMEOUT    connect/read timeout in seconds (default 5)
   ODOO_LADDER_BASE_CONFIG    default /etc/odoo-ladder/odoo.conf
   ODOO_LADDER_CONFIG_OUT     default /run/odoo/odoo.conf (its directory must be a tmpfs)
   ODOO_LADDER_EXEC           program run for `odoo` / `-...` commands, default /usr/bin/odoo
-  ODOO_LADDER_SECRET_FILE_OWNER  owner of --write-secret-files output, default 999:999
-  ODOO_LADDER_SECRET_FILES   more keys to read and write as files (0400) beside the config, for a
-                             one-shot command (the initialiser reads admin_password this way)
+  ODOO_LADDER_SECRET_FILES   more keys to write as files (0400) beside the config (Step 7)
 """
 import argparse
+import base64
 import configparser
+import hashlib
+import hmac
 import io
 import os
 import sys
 import tempfile
 
 PROG = "odoo-ladder-entrypoint"
-SECRET_KEYS = ("db_password", "admin_passwd")
-DB_PASSWORD_KEY = "db_password"
+SECRET_KEYS = ("db_password", "admin_passwd")  # they go into odoo.conf
+LOGIN_KEY = "admin_password"  # the admin user's login: a file beside odoo.conf, for the initialiser
 STORES = ("ssm", "secretsmanager")
+# Locally (steps 0-2) the delivery hands the values to a one-shot writer container by environment.
+ENV_STORE = "env"
+ENV_NAMES = {"db_password": "ODOO_LADDER_DB_PASSWORD", "admin_passwd": "ODOO_LADDER_ADMIN_PASSWD",
+             LOGIN_KEY: "ODOO_LADDER_ADMIN_PASSWORD"}
+# Generated passwords have 32; anything shorter than this was typed by hand and is too weak.
+MIN_LENGTH = 16
+# PostgreSQL's own default for SCRAM verifiers (scram_iterations).
+SCRAM_ITERATIONS = 4096
 
 DEFAULT_BASE_CONFIG = "/etc/odoo-ladder/odoo.conf"
 DEFAULT_CONFIG_OUT = "/run/odoo/odoo.conf"
 DEFAULT_EXEC = "/usr/bin/odoo"
-DEFAULT_SECRET_FILE_OWNER = "999:999"  # the postgres image's postgres user
 DEFAULT_AWS_TIMEOUT = "5"
 
 # Env vars through which the official image (or postgres) would take a password in clear.
@@ -74,10 +91,13 @@ def env_required(name: str, hint: str) -> str:
     return value
 
 
-def store_settings() -> tuple:
+def store_settings(allow_env: bool = False) -> tuple:
     store = env_required("ODOO_LADDER_SECRET_STORE", "set it to ssm or secretsmanager")
-    if store not in STORES:
-        raise FailClosed(f"ODOO_LADDER_SECRET_STORE={store!r} is not one of {', '.join(STORES)}")
+    allowed = (*STORES, ENV_STORE) if allow_env else STORES
+    if store not in allowed:
+        raise FailClosed(f"ODOO_LADDER_SECRET_STORE={store!r} is not one of {', '.join(allowed)}")
+    if store == ENV_STORE:
+        return store, "", ""
     path = env_required("ODOO_LADDER_SECRET_PATH", "set it to the stack's path, e.g. /odoo-ladder/prod")
     if not path.startswith("/") or path.endswith("/") or "*" in path:
         raise FailClosed(f"ODOO_LADDER_SECRET_PATH={path!r} must start with '/', not end with '/',"
@@ -93,8 +113,8 @@ def make_client(store: str, region: str):
         import boto3
         from botocore.config import Config
     except ImportError:
-        raise FailClosed("boto3 is not installed in this image: rebuild it from odoo-ladder's"
-                         " image/Dockerfile") from None
+        raise FailClosed("boto3 is not installed for this python3: install python3-boto3 (the host's"
+                         " cloud-init does; image/Dockerfile does for Step 7)") from None
     try:
         timeout = float(os.environ.get("ODOO_LADDER_AWS_TIMEOUT", DEFAULT_AWS_TIMEOUT))
     except ValueError:
@@ -108,21 +128,51 @@ def make_client(store: str, region: str):
 
 def fetch(client, store: str, name: str) -> str:
     """The raw value of one secret; any AWS-side problem becomes a FailClosed naming it."""
+    if store == "ssm":
+        parameter = call_store(store, name, lambda: client.get_parameter(Name=name, WithDecryption=True))
+        parameter = parameter["Parameter"]
+        # A String is stored in clear (and readable without kms:Decrypt): never accept one.
+        if parameter.get("Type") != "SecureString":
+            raise FailClosed(f"SSM parameter {name} is a {parameter.get('Type')}, not a SecureString:"
+                             f" store it encrypted: aws ssm put-parameter --name {name}"
+                             " --type SecureString --overwrite --value ...")
+        return parameter["Value"]
+    answer = call_store(store, name, lambda: client.get_secret_value(SecretId=name))
+    if "SecretString" in answer:
+        return answer["SecretString"]
+    try:
+        return answer["SecretBinary"].decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        raise FailClosed(f"secret {name} has no text value: store the password with"
+                         f" aws secretsmanager put-secret-value --secret-id {name}"
+                         " --secret-string ...") from None
+
+
+def current_version(client, store: str, name: str) -> str:
+    """The version of one secret, read without its value: no decryption, no GetSecretValue."""
+    if store == "ssm":
+        answer = call_store(store, name, lambda: client.get_parameter(Name=name, WithDecryption=False),
+                            action="ssm:GetParameter")
+        # A parameter replaced by Pulumi (a key change deletes it first, so its history goes too)
+        # starts again at version 1: the date tells the new one from the old.
+        parameter = answer["Parameter"]
+        modified = parameter.get("LastModifiedDate")
+        return f"{parameter['Version']}@{modified.isoformat() if modified else ''}"
+    answer = call_store(store, name, lambda: client.describe_secret(SecretId=name),
+                        action="secretsmanager:DescribeSecret")
+    for version, stages in answer.get("VersionIdsToStages", {}).items():
+        if "AWSCURRENT" in stages:
+            return version
+    raise FailClosed(f"secret {name} has no AWSCURRENT version: store a value in it")
+
+
+def call_store(store: str, name: str, request, action: str = ""):
+    """One store request; any AWS-side problem becomes a FailClosed naming the parameter."""
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
     try:
-        if store == "ssm":
-            return client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
-        answer = client.get_secret_value(SecretId=name)
-        if "SecretString" in answer:
-            return answer["SecretString"]
-        try:
-            return answer["SecretBinary"].decode("utf-8")
-        except (KeyError, UnicodeDecodeError):
-            raise FailClosed(f"secret {name} has no text value: store the password with"
-                             f" aws secretsmanager put-secret-value --secret-id {name}"
-                             " --secret-string ...") from None
+        return request()
     except ClientError as err:
-        raise FailClosed(explain_client_error(store, name, err)) from None
+        raise FailClosed(explain_client_error(store, name, err, action)) from None
     except NoCredentialsError:
         raise FailClosed(f"no AWS credentials to read {name}: attach the stack's instance profile"
                          " (role with the odoo-ladder read policy) to this host") from None
@@ -133,7 +183,7 @@ def fetch(client, store: str, name: str) -> str:
                          " AWS_ENDPOINT_URL") from None
 
 
-def explain_client_error(store: str, name: str, err) -> str:
+def explain_client_error(store: str, name: str, err, action: str = "") -> str:
     code = err.response.get("Error", {}).get("Code", "Unknown")
     status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     message = " ".join(str(err.response.get("Error", {}).get("Message", "")).split())
@@ -150,7 +200,7 @@ def explain_client_error(store: str, name: str, err) -> str:
                     " (or run pulumi up, which creates it)")
         return f"{kind} {name} does not exist: {todo}"
     if code in ("AccessDeniedException", "AccessDenied") or status == 403:
-        action = "ssm:GetParameter" if store == "ssm" else "secretsmanager:GetSecretValue"
+        action = action or ("ssm:GetParameter" if store == "ssm" else "secretsmanager:GetSecretValue")
         return (f"access denied reading {kind} {name}: the instance role needs {action} on it and"
                 " kms:Decrypt on its key via the service (the odoo-ladder read policy)"
                 f" [{code}{': ' + message if message else ''}]")
@@ -172,6 +222,8 @@ def check_value(key: str, name: str, value) -> str:
     if "\n" in value or "\r" in value:
         raise FailClosed(f"{name} contains a line break, which an odoo.conf value cannot hold:"
                          " store a single-line password")
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value):
+        raise FailClosed(f"{name} contains a control character: store printable characters only")
     if value != value.strip():
         raise FailClosed(f"{name} starts or ends with whitespace, which Odoo's config parser"
                          " strips: store it without")
@@ -179,11 +231,15 @@ def check_value(key: str, name: str, value) -> str:
         raise FailClosed(f"{name} is a word Odoo reads as a boolean or None: choose a real password")
     if KNOWN_DEFAULTS.get(key) == value:
         raise FailClosed(f"{name} holds the well-known default password: store a strong one")
+    if len(value) < MIN_LENGTH:
+        raise FailClosed(f"{name} is shorter than {MIN_LENGTH} characters: store a longer password")
     return value
 
 
-def read_secrets(keys) -> dict:
-    store, path, region = store_settings()
+def read_secrets(keys, allow_env: bool = False) -> dict:
+    store, path, region = store_settings(allow_env)
+    if store == ENV_STORE:
+        return {key: check_value(key, ENV_NAMES[key], os.environ.get(ENV_NAMES[key])) for key in keys}
     client = make_client(store, region)
     return {key: check_value(key, f"{path}/{key}", fetch(client, store, f"{path}/{key}"))
             for key in keys}
@@ -227,24 +283,24 @@ def mount_fstype(path: str) -> str:
     return fstype
 
 
-def ensure_tmpfs_dir(directory: str) -> None:
-    """The secret must never land on a disk: its directory has to be on tmpfs."""
+def ensure_tmpfs_dir(directory: str, allow_disk: bool = False) -> None:
+    """The secret must never land on a disk: its directory has to be on tmpfs (but see --allow-disk)."""
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
         fstype = mount_fstype(directory)
     except OSError as err:
         raise FailClosed(f"cannot prepare {directory} for the secret file:"
                          f" {err.strerror or type(err).__name__}") from None
-    if fstype not in TMPFS_TYPES:
+    if fstype not in TMPFS_TYPES and not allow_disk:
         raise FailClosed(f"{directory} is on {fstype or 'an unknown filesystem'}, not tmpfs:"
                          f" mount a tmpfs there (compose: tmpfs: [\"{directory}\"]) so no secret"
                          " reaches a disk")
 
 
-def write_private_file(path: str, text: str, mode: int, owner=None) -> None:
+def write_private_file(path: str, text: str, mode: int, owner=None, allow_disk: bool = False) -> None:
     """Atomically replace `path` with `text`, never readable by others, not even for an instant."""
     directory = os.path.dirname(path) or "."
-    ensure_tmpfs_dir(directory)
+    ensure_tmpfs_dir(directory, allow_disk)
     try:
         fd, temp = tempfile.mkstemp(dir=directory, prefix=".odoo-ladder-")  # created 0600
     except OSError as err:
@@ -252,13 +308,15 @@ def write_private_file(path: str, text: str, mode: int, owner=None) -> None:
                          f" uid {os.geteuid()}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
+            # Mode first, owner second: changing the mode of a file root no longer owns would
+            # need CAP_FOWNER, which the writer's container does not get.
+            os.fchmod(out.fileno(), mode)
             if owner is not None:
                 try:
                     os.fchown(out.fileno(), *owner)
                 except PermissionError:
                     raise FailClosed(f"cannot give {path} to {owner[0]}:{owner[1]} as uid"
-                                     f" {os.geteuid()}: run this init container as root") from None
-            os.fchmod(out.fileno(), mode)
+                                     f" {os.geteuid()}: run the writer as root") from None
             out.write(text)
         os.replace(temp, path)
     except (OSError, FailClosed) as err:
@@ -296,7 +354,7 @@ def run_odoo(args: list) -> None:
     # Extra secrets a one-shot command needs as files beside the config (the initialiser: admin_password).
     extra = [key for key in os.environ.get("ODOO_LADDER_SECRET_FILES", "").split(",") if key]
     secrets = read_secrets((*SECRET_KEYS, *extra))
-    write_private_file(out, render_config(base, {key: secrets[key] for key in SECRET_KEYS}), 0o600)
+    write_private_file(out, render_config(base, {key: secrets[key] for key in SECRET_KEYS}), 0o400)
     for key in extra:
         write_private_file(os.path.join(os.path.dirname(out), key), secrets[key], 0o400)
     print(f"{PROG}: wrote {out} ({', '.join(SECRET_KEYS)} from"
@@ -317,25 +375,108 @@ def parse_owner(text: str) -> tuple:
     return uid, gid
 
 
-def write_secret_files(args: list) -> None:
-    parser = argparse.ArgumentParser(prog=PROG, description="write the DB password for"
-                                     " POSTGRES_PASSWORD_FILE and exit")
-    parser.add_argument("--write-secret-files", metavar="DIR", required=True)
-    parser.add_argument("--owner", metavar="UID:GID",
-                        default=os.environ.get("ODOO_LADDER_SECRET_FILE_OWNER")
-                        or DEFAULT_SECRET_FILE_OWNER)
+def write_config(args: list) -> None:
+    """The host's writer: odoo.conf and admin_password, 0400, for the odoo uid of the image."""
+    parser = argparse.ArgumentParser(prog=PROG, description="write odoo.conf and admin_password"
+                                     " for the Odoo containers and exit")
+    parser.add_argument("--write-config", metavar="DIR", required=True)
+    parser.add_argument("--owner", metavar="UID:GID", required=True,
+                        help="the odoo user of the image (17.0: 101:101, 18.0/19.0: 100:101)")
+    parser.add_argument("--allow-disk", action="store_true",
+                        help="DIR may be on a disk: the local engine's named volume (steps 0-2)")
     options = parser.parse_args(args)
     owner = parse_owner(options.owner)
-    secrets = read_secrets((DB_PASSWORD_KEY,))
-    path = os.path.join(options.write_secret_files, DB_PASSWORD_KEY)
-    write_private_file(path, secrets[DB_PASSWORD_KEY], 0o400, owner)
-    print(f"{PROG}: wrote {path} (owner {options.owner}, mode 0400)", file=sys.stderr)
+    base = os.environ.get("ODOO_LADDER_BASE_CONFIG") or DEFAULT_BASE_CONFIG
+    render_config(base, {})  # a broken base is cheaper to report than a network call
+    secrets = read_secrets((*SECRET_KEYS, LOGIN_KEY), allow_env=True)
+    directory = options.write_config
+    ensure_tmpfs_dir(directory, options.allow_disk)
+    try:
+        # The containers mount DIR read-only as the odoo user: it must enter, nobody else may.
+        if os.stat(directory).st_mode & 0o7777 != 0o700:
+            os.chmod(directory, 0o700)
+        os.chown(directory, *owner)
+    except PermissionError:
+        raise FailClosed(f"cannot give {directory} to {options.owner} as uid {os.geteuid()}:"
+                         " run the writer as root") from None
+    config = render_config(base, {key: secrets[key] for key in SECRET_KEYS})
+    write_private_file(os.path.join(directory, "odoo.conf"), config, 0o400, owner, options.allow_disk)
+    write_private_file(os.path.join(directory, LOGIN_KEY), secrets[LOGIN_KEY], 0o400, owner,
+                       options.allow_disk)
+    print(f"{PROG}: wrote odoo.conf and {LOGIN_KEY} in {directory} (owner {options.owner}, mode"
+          f" 0400, from {os.environ['ODOO_LADDER_SECRET_STORE']})", file=sys.stderr)
+
+
+def scram_verifier(password: str, salt: bytes = b"", iterations: int = SCRAM_ITERATIONS) -> str:
+    """PostgreSQL's stored form of a SCRAM-SHA-256 password (RFC 5802/7677, format of RFC 5803):
+    SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>. The server keeps only this; sending
+    it instead of the password keeps the password itself out of the server for good."""
+    salt = salt or os.urandom(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    stored_key = hashlib.sha256(hmac.new(salted, b"Client Key", hashlib.sha256).digest()).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode("ascii")
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def role_sql(config_path: str) -> str:
+    """The psql session that gives Odoo's role the password of `config_path`, as a verifier."""
+    parser = configparser.RawConfigParser()
+    try:
+        with open(config_path, encoding="utf-8") as config:
+            parser.read_file(config)
+        user = parser.get("options", "db_user")
+        password = parser.get("options", "db_password")
+    except (OSError, configparser.Error) as err:
+        raise FailClosed(f"cannot read db_user and db_password from {config_path}:"
+                         f" {type(err).__name__}") from None
+    check_value("db_password", f"{config_path}: db_password", password)
+    if not password.isascii():
+        # PostgreSQL and libpq normalise non-ASCII passwords (SASLprep); a verifier computed
+        # without that normalisation could differ from what Odoo's login sends.
+        raise FailClosed(f"{config_path}: db_password holds non-ASCII characters: store an ASCII"
+                         " password")
+    role = '"' + user.replace('"', '""') + '"'  # an SQL identifier
+    literal = "'" + user.replace("'", "''") + "'"
+    # Statement logging off for this session only (superuser settings): with log_statement = all,
+    # or a failing ALTER logged with its statement, the verifier would reach the server log.
+    # The role is created here when missing (a first init cut short), and its attributes are set
+    # on every rollout: may create databases, never a superuser.
+    return ("SET log_statement = 'none';\n"
+            "SET log_min_error_statement = 'panic';\n"
+            "SET log_min_duration_statement = -1;\n"
+            f"SELECT format('CREATE ROLE %I', {literal}) WHERE NOT EXISTS"
+            f" (SELECT FROM pg_roles WHERE rolname = {literal})\n\\gexec\n"
+            f"ALTER ROLE {role} WITH LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+            f" PASSWORD '{scram_verifier(password)}';\n")
+
+
+def print_role_sql(args: list) -> None:
+    parser = argparse.ArgumentParser(prog=PROG, description="print the SQL that sets the DB role's"
+                                     " password from a written odoo.conf")
+    parser.add_argument("--role-sql", metavar="CONFIG", required=True)
+    sys.stdout.write(role_sql(parser.parse_args(args).role_sql))
+
+
+def print_versions() -> None:
+    """`key=version ...` of the stored secrets: a rotation changes it, a rollout compares it."""
+    store, path, region = store_settings()
+    client = make_client(store, region)
+    print(" ".join(f"{key}={current_version(client, store, f'{path}/{key}')}"
+                   for key in (*SECRET_KEYS, LOGIN_KEY)))
 
 
 def main(args: list) -> int:
+    os.umask(0o077)  # whatever this creates is private, whatever the caller's umask
     try:
-        if args and args[0].startswith("--write-secret-files"):
-            write_secret_files(args)
+        if args and args[0].startswith("--write-config"):
+            write_config(args)
+        elif args and args[0].startswith("--role-sql"):
+            print_role_sql(args)
+        elif args == ["--versions"]:
+            print_versions()
         else:
             run_odoo(args)
     except FailClosed as reason:

@@ -110,7 +110,8 @@ def test_the_bundle_carries_the_project_but_no_secret():
     script = delivered_apply_script(run)
     assert 'compose() { docker compose -p odoo-test "$@"; }' in script
     assert "compose up -d --remove-orphans" in script
-    assert "/odoo-ladder/test/db_password" in script
+    # The host's writer reads the store; the script reads no secret itself.
+    assert "ODOO_LADDER_SECRET_PATH=/odoo-ladder/test " in script and "WithDecryption" not in script
     assert not any("generated-credentials" in text for text in delivered_bundle(run).values())
     assert "generated-credentials" not in run.one("aws:ssm/document:Document").inputs["content"]
     association = run.one("aws:ssm/association:Association").inputs

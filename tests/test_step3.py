@@ -80,20 +80,18 @@ def test_secretsmanager_store_keeps_secrets_there_and_no_parameters():
     versions = run.of_type("aws:secretsmanager/secretVersion:SecretVersion")
     assert versions and all("secretString" in v.secret_paths for v in versions)
     policy = role_policy(run, "credentials-read")
-    assert {a for s in policy["Statement"] for a in s["Action"]} == {"secretsmanager:GetSecretValue", "kms:Decrypt"}
+    assert {a for s in policy["Statement"] for a in s["Action"]} == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "kms:Decrypt"}
 
 
-def test_the_project_builds_the_secrets_image_and_keeps_config_on_tmpfs():
+def test_the_containers_run_the_official_image_on_the_hosts_secrets_folder():
     compose = compose_of(run_stack(aws(3), stack="prod"))
     odoo = compose["services"]["odoo"]
-    assert odoo["image"] == "odoo-ladder/odoo:18.0"
-    assert odoo["build"] == {"context": "./image", "args": {"ODOO_VERSION": "18.0"}}
-    assert odoo["tmpfs"] == ["/run/odoo:mode=0700,uid=100,gid=101"]
-    assert odoo["environment"]["ODOO_LADDER_SECRET_PATH"] == "/odoo-ladder/prod"
-    assert "./odoo.conf.base:/etc/odoo-ladder/odoo.conf:ro" in odoo["volumes"]
-    assert not any("secrets" in v.split(":")[0] for v in odoo["volumes"])
-    assert compose["services"]["db"]["volumes"][-1] == "/run/odoo-ladder/odoo-prod:/run/secrets:ro"
-    assert compose["services"]["secrets-writer"]["profiles"] == ["delivery"]
+    assert odoo["image"] == "odoo:18.0" and "build" not in odoo
+    assert odoo["environment"] == {"ODOO_RC": "/run/odoo-ladder/odoo.conf"}
+    assert "/run/odoo-ladder/odoo-prod:/run/odoo-ladder:ro" in odoo["volumes"]
+    assert "secrets-writer" not in compose["services"], "the host writes the secrets on AWS"
+    assert "edge" not in compose["services"]["odoo-init"]["networks"]
+    assert not any("/run" in volume for volume in compose["services"]["db"]["volumes"])
 
 
 def test_the_delivery_no_longer_reads_the_secrets_on_the_host():
@@ -126,7 +124,7 @@ def test_moving_from_step2_to_step3_keeps_the_parameters_and_their_key_and_rotat
     assert all(low[name] != high[name] for name in low)  # a new value for every generated secret
 
 
-def test_a_pinned_image_must_be_an_official_tag_from_step3():
+def test_a_pinned_image_must_be_the_official_one_at_step3():
     from configs.errors import ConfigError
     with pytest.raises(ConfigError) as caught:
         from_mapping("t", aws(3, odoo={"image": "ghcr.io/me/odoo:18"}))

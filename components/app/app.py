@@ -5,18 +5,13 @@ as arguments, so the app layer imports none of them; components/delivery/bundle.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Optional
 
 from components.app.compose import project_name, render_compose
 from components.app.odoo_conf import render_odoo_conf
+from components.app.runtime_files import runtime_files
 from components.app.service import odoo_service
 from configs.load import LadderConfig
-
-SCRIPTS = Path(__file__).parent / "scripts"
-# The Odoo image with the secrets entrypoint (Step 3 on), built on the host from these files.
-IMAGE_DIR = Path(__file__).resolve().parent.parent.parent / "image"
-IMAGE_FILES = ("Dockerfile", "odoo_ladder_entrypoint.py")
 
 
 def render_app_files(cfg: LadderConfig, proxy: Optional[Any] = None,
@@ -28,9 +23,6 @@ def render_app_files(cfg: LadderConfig, proxy: Optional[Any] = None,
         "docker-compose.yml": render_compose(service, cfg.settings.target, proxy, project_name(cfg.stack), logging,
                                              cfg.settings.host.instance_type),
         "odoo.conf.base": render_odoo_conf(service),
-        "init-db.sh": (SCRIPTS / "init-db.sh").read_text(),
-        "db-init/10-odoo-role.sh": (SCRIPTS / "db-init" / "10-odoo-role.sh").read_text(),
+        **runtime_files(),
     }
-    if service.secret_store:
-        files.update({f"image/{name}": (IMAGE_DIR / name).read_text() for name in IMAGE_FILES})
     return files

@@ -1,4 +1,9 @@
-"""The compose project: Odoo, its first-start initialiser and PostgreSQL, plus the proxy from Step 1."""
+"""The compose project: Odoo, its initialiser and PostgreSQL, plus the proxy from Step 1.
+
+No container of the project reads a secret store or holds a password in its environment or argv:
+the host's writer (components/delivery/secrets_steps.py) puts odoo.conf and the admin login into a
+folder the Odoo containers mount read-only, and the db container gets no secret at all.
+"""
 from __future__ import annotations
 
 import re
@@ -7,19 +12,29 @@ from typing import Any, Optional
 import yaml
 
 from components.app.hardening import container_budget, harden
-from components.app.service import (CONFIG_PATH, DATA_DIR, HTTP_PORT, OdooService,
-                                    base_image_tag)
+from components.app.service import DATA_DIR, HTTP_PORT, OdooService
 from components.images import POSTGRES as POSTGRES_IMAGE
 
 # Where the EBS data volume is mounted on the AWS host; Postgres data and the filestore live there.
 HOST_DATA_DIR = "/srv/odoo-data"
 LOGGING = {"driver": "json-file", "options": {"max-size": "10m", "max-file": "5"}}
 INIT_SCRIPT = "/opt/odoo-ladder/init-db.sh"
+START_SCRIPT = "/opt/odoo-ladder/odoo-start.sh"
+WRITER_SCRIPT = "/opt/odoo-ladder/write-secrets.py"
 FILESTORE_VOLUME = "odoo-filestore"
 DB_VOLUME = "db-data"
-# Where the secrets entrypoint reads the rendered config and writes the full one (image/).
+# Locally (steps 0-2) the writer container fills this volume; on AWS it is a folder of the host's /run.
+SECRETS_VOLUME = "odoo-secrets"
+# Inside the Odoo containers: the writer's folder, read-only, and the config Odoo reads from it.
+SECRETS_MOUNT = "/run/odoo-ladder"
+ODOO_RC = f"{SECRETS_MOUNT}/odoo.conf"
+# The writer's base config: odoo.conf without its secrets.
 BASE_CONFIG_PATH = "/etc/odoo-ladder/odoo.conf"
-SECRET_TMPFS = "/run/odoo"
+# The initialiser's scratch tmpfs (its pgpass file).
+INIT_TMPFS = "/run/odoo-init"
+# PostgreSQL reads the project's rules on every start, whatever the data directory holds.
+DB_COMMAND = ("postgres", "-c", "hba_file=/etc/odoo-ladder/pg_hba.conf",
+              "-c", "ident_file=/etc/odoo-ladder/pg_ident.conf")
 
 
 def _bind_to_data_volume(names: list[str], target: str) -> dict[str, Any]:
@@ -44,28 +59,45 @@ def project_name(stack: str) -> str:
     return "odoo-" + re.sub(r"[^a-z0-9_-]", "-", stack.lower())
 
 
+# AWS: the host's writer puts the secrets in /run (tmpfs): they exist only while the host runs.
+HOST_SECRETS_ROOT = "/run/odoo-ladder"
+
+
 def host_secrets_dir(project: str) -> str:
-    """Step 3: a folder on the host's /run (tmpfs) where the DB password exists only while it is used."""
-    return f"/run/odoo-ladder/{project}"
+    return f"{HOST_SECRETS_ROOT}/{project}"
 
 
-def _secret_env(service: OdooService) -> dict[str, str]:
-    return {"ODOO_LADDER_SECRET_STORE": service.secret_store, "ODOO_LADDER_SECRET_PATH": service.secret_path,
-            "AWS_REGION": service.region}
+def _secrets_source(service: OdooService, project: str) -> str:
+    return host_secrets_dir(project) if service.secret_store else SECRETS_VOLUME
 
 
-def _odoo_common(service: OdooService) -> dict[str, Any]:
-    """How an Odoo container gets its config: a mounted file (steps 0-2) or the secrets entrypoint."""
-    if not service.secret_store:
-        return {"image": service.image,
-                "volumes": [f"./odoo.conf:{CONFIG_PATH}:ro", f"{FILESTORE_VOLUME}:{DATA_DIR}"]}
+def _odoo_common(service: OdooService, project: str) -> dict[str, Any]:
+    """Both Odoo containers: the official image, the writer's folder read-only, ODOO_RC naming it.
+    The official /entrypoint.sh is bypassed (`entrypoint:` in each service): before May 2026 it
+    copied db_password onto the command line of odoo and wait-for-psql.py."""
     return {
         "image": service.image,
-        "build": {"context": "./image", "args": {"ODOO_VERSION": base_image_tag(service)}},
-        "volumes": [f"./odoo.conf.base:{BASE_CONFIG_PATH}:ro", f"{FILESTORE_VOLUME}:{DATA_DIR}"],
-        # The entrypoint writes odoo.conf (with the secrets) here: memory only, the odoo user's.
-        "tmpfs": [f"{SECRET_TMPFS}:mode=0700,uid={service.uid},gid={service.gid}"],
-        "environment": _secret_env(service),
+        "environment": {"ODOO_RC": ODOO_RC},
+        "volumes": [f"{_secrets_source(service, project)}:{SECRETS_MOUNT}:ro", f"{FILESTORE_VOLUME}:{DATA_DIR}"],
+    }
+
+
+def _secrets_writer(service: OdooService) -> dict[str, Any]:
+    """Locally (steps 0-2): the host's writer, run by the delivery in a one-shot container of the official
+    image (its python3) as root, so the files get the odoo uid and 0400 in the volume. The values come
+    by name from the delivery's environment (`run -e NAME`): never in a file of the project or an argv."""
+    return {
+        "image": service.image,
+        "profiles": ["delivery"],
+        "user": "0",
+        "entrypoint": ["/usr/bin/python3", "-I", WRITER_SCRIPT],
+        "command": ["--write-config", SECRETS_MOUNT, "--owner", f"{service.uid}:{service.gid}", "--allow-disk"],
+        "environment": {"ODOO_LADDER_SECRET_STORE": "env", "ODOO_LADDER_BASE_CONFIG": BASE_CONFIG_PATH},
+        "volumes": [f"./odoo_ladder_entrypoint.py:{WRITER_SCRIPT}:ro", f"./odoo.conf.base:{BASE_CONFIG_PATH}:ro",
+                    f"{SECRETS_VOLUME}:{SECRETS_MOUNT}"],
+        "network_mode": "none",
+        # Its capabilities (cap_drop ALL plus what it needs) come from hardening.py, as every service's do.
+        "logging": LOGGING,
     }
 
 
@@ -77,30 +109,23 @@ def _on_loopback(services: dict[str, Any]) -> dict[str, Any]:
 
 def compose_document(service: OdooService, target: str, proxy: Optional[Any] = None,
                      project: str = "odoo", logging: Optional[dict] = None) -> dict[str, Any]:
-    secrets_dir = host_secrets_dir(project) if service.secret_store else "./secrets"
-    init = {**_odoo_common(service), "command": [INIT_SCRIPT]}
-    init["volumes"] = init["volumes"] + [f"./init-db.sh:{INIT_SCRIPT}:ro"]
-    if service.secret_store:
-        # The entrypoint also leaves the admin user's password in its tmpfs for the initialiser.
-        init["environment"] = {**init["environment"], "ODOO_LADDER_SECRET_FILES": "admin_password",
-                               "ODOO_LADDER_SECRETS_DIR": SECRET_TMPFS}
-    else:
-        init["volumes"].append("./secrets/admin_password:/run/secrets/admin_password:ro")
+    common = _odoo_common(service, project)
     services: dict[str, Any] = {
         "db": {
             "image": POSTGRES_IMAGE,
+            "command": list(DB_COMMAND),
             "environment": {
                 "POSTGRES_USER": "postgres",
                 "POSTGRES_DB": "postgres",
-                # Only for the first pg_hba.conf: db-init/10-odoo-role.sh replaces it with scram, so
-                # the superuser has no password and is reachable only from inside the container.
-                "POSTGRES_HOST_AUTH_METHOD": "trust",
+                # The image refuses to initialise without a superuser password unless told to trust
+                # every network client. A fresh random value that nobody keeps or sees satisfies it;
+                # the superuser is reached only through the local socket (pg_hba.conf: peer).
+                "POSTGRES_PASSWORD_FILE": "/proc/sys/kernel/random/uuid",
             },
             "volumes": [
                 f"{DB_VOLUME}:/var/lib/postgresql/data",
-                "./db-init:/docker-entrypoint-initdb.d:ro",
-                # Read by the delivery's ALTER ROLE, which keeps Odoo's role password in step.
-                f"{secrets_dir}:/run/secrets:ro",
+                "./postgres/pg_hba.conf:/etc/odoo-ladder/pg_hba.conf:ro",
+                "./postgres/pg_ident.conf:/etc/odoo-ladder/pg_ident.conf:ro",
             ],
             "networks": ["internal"],
             "healthcheck": {"test": ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres"],
@@ -109,15 +134,20 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
             "logging": LOGGING,
         },
         "odoo-init": {
-            **init,
-            # edge too: from Step 3 the initialiser reads its secrets from AWS.
-            "networks": ["internal", "edge"],
+            **common,
+            "entrypoint": ["/bin/sh", INIT_SCRIPT],
+            "volumes": common["volumes"] + [f"./init-db.sh:{INIT_SCRIPT}:ro"],
+            "tmpfs": [f"{INIT_TMPFS}:mode=0700,uid={service.uid},gid={service.gid}"],
+            "networks": ["internal"],
             "depends_on": {"db": {"condition": "service_healthy"}},
             "restart": "no",
             "logging": LOGGING,
         },
         "odoo": {
-            **_odoo_common(service),
+            **common,
+            "entrypoint": ["/bin/sh", START_SCRIPT],
+            "command": ["odoo"],
+            "volumes": common["volumes"] + [f"./odoo-start.sh:{START_SCRIPT}:ro"],
             "networks": ["internal", "edge"],
             "depends_on": {"odoo-init": {"condition": "service_completed_successfully"}},
             "healthcheck": {"test": list(service.healthcheck), "interval": "30s", "timeout": "10s",
@@ -126,19 +156,8 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
             "logging": LOGGING,
         },
     }
-    if service.secret_store:
-        # Run by the delivery only (`compose run --rm secrets-writer`): writes the DB password into the
-        # host's tmpfs for the ALTER ROLE, which deletes it again.
-        services["secrets-writer"] = {
-            "image": service.image,
-            "profiles": ["delivery"],
-            "user": "0",
-            "command": ["--write-secret-files", "/out", "--owner", "999:999"],
-            "volumes": [f"{secrets_dir}:/out"],
-            "environment": _secret_env(service),
-            "networks": ["edge"],
-            "logging": LOGGING,
-        }
+    if not service.secret_store:
+        services["secrets-writer"] = _secrets_writer(service)
     ports = _odoo_ports(service, target, proxy is not None)
     if ports:
         services["odoo"]["ports"] = ports
@@ -149,6 +168,8 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
         services.update(_on_loopback(proxy.services) if target == "local" else proxy.services)
         names += [name for name in proxy.volumes if name not in names]
     volumes = _bind_to_data_volume(names, target)
+    if not service.secret_store:
+        volumes[SECRETS_VOLUME] = {}  # the writer's files; Docker's storage, never the EBS data volume
     if logging is not None:
         for definition in services.values():
             definition["logging"] = logging

@@ -72,10 +72,10 @@ SERVICES: dict[str, Profile] = {
             "opens no privileged port: HTTP-01 is answered by nginx from the shared webroot",
         weight=0.5, pids=64),
     "secrets-writer": Profile(
-        ("CHOWN", "DAC_OVERRIDE", "FOWNER"),
+        ("CHOWN", "DAC_OVERRIDE"),
         "writes each secret file as root into a directory that may belong to someone else "
-        "(DAC_OVERRIDE), gives it to the reading service's uid (CHOWN), then sets 0400 on a file "
-        "it no longer owns (FOWNER)",
+        "(DAC_OVERRIDE), sets 0400 while it still owns the file, then gives it to the reading "
+        "service's uid (CHOWN)",
         weight=0.5, pids=64),
 }
 # A service this module does not know yet gets nothing back: if it needs a capability, it fails

@@ -30,7 +30,8 @@ class OdooService:
     version: str
     uid: int
     gid: int
-    # Step 3 on: the image reads its secrets at start from this store, under this path.
+    # AWS (every step): the store the host's writer reads, under this path. None: the local delivery
+    # hands the values to the writer by environment.
     secret_store: Optional[str] = None
     secret_path: str = ""
     region: str = ""
@@ -48,10 +49,11 @@ def odoo_service(cfg: LadderConfig) -> OdooService:
     workers = odoo.workers if odoo.workers is not None else (2 if behind_proxy else 0)
     uid, gid = ODOO_UID_GID[odoo.version]
     base_image = odoo.image or f"odoo:{odoo.version}"
-    store = cfg.components.secrets
+    # On AWS the credentials are in the store from Step 0 (SSM unless secrets.store says otherwise).
+    store = (cfg.components.secrets or "ssm") if cfg.settings.target == "aws" else None
     return OdooService(
-        # From Step 3 the image is ours, built on the host from image/ on top of the official one.
-        image=f"odoo-ladder/odoo:{base_image.split(':', 1)[1]}" if store else base_image,
+        # The official image at every step: no image is built on the host (Step 6 builds in CI).
+        image=base_image,
         workers=workers,
         max_cron_threads=1,
         proxy_mode=behind_proxy,
@@ -65,7 +67,3 @@ def odoo_service(cfg: LadderConfig) -> OdooService:
         region=cfg.region if store else "",
     )
 
-
-def base_image_tag(service: OdooService) -> str:
-    """The official image's tag our image is built on (odoo-ladder/odoo:18.0 -> 18.0)."""
-    return service.image.split(":", 1)[1]

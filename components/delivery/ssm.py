@@ -15,7 +15,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from components.delivery.apply_script import SECRET_ENV, render_apply_script
+from components.delivery.apply_script import render_apply_script
 from components.delivery.artifact import APPLY_SCRIPT, Artifact, pack
 from components.delivery.artifact_bucket import ArtifactBucket, ArtifactBucketArgs
 
@@ -23,30 +23,10 @@ HOST_PROJECT_DIR = "/srv/odoo-ladder"
 APPLY_TIMEOUT_SECONDS = 1800
 
 
-def render_fetch_secrets(region: str, path: str) -> str:
-    """Reads the stack's SecureString parameters into the environment of the apply script only."""
-    lines = ["# The stack's secrets, read with the instance role; they never enter this document."]
-    for env, key in SECRET_ENV.items():
-        lines.append(
-            f"{env}=$(python3 -c 'import boto3,sys; print(boto3.client(\"ssm\", region_name=sys.argv[1])"
-            f".get_parameter(Name=sys.argv[2], WithDecryption=True)[\"Parameter\"][\"Value\"])' "
-            f"{region} {path}/{key})")
-        lines.append(f"export {env}")
-    return "\n".join(lines) + "\n"
-
-
-def render_host_apply_script(apply_script: str, region: str, path: str, fetch_secrets: bool) -> str:
-    """The apply script as the host runs it. fetch_secrets: steps 0-2 hand the secrets to the apply
-    script; from Step 3 the containers read them."""
-    if not fetch_secrets:
-        return apply_script
-    shebang, body = apply_script.split("\n", 1)  # the fetch prelude goes after the shebang
-    return f"{shebang}\n{render_fetch_secrets(region, path)}{body}"
-
-
 def host_apply_script(stack: str, files: dict[str, str], service, region: str, path: str) -> str:
-    apply = render_apply_script(stack, files, service, HOST_PROJECT_DIR, on_host=True)
-    return render_host_apply_script(apply, region, path, fetch_secrets=service.secret_store is None)
+    """The apply script as the host runs it. It reads no secret itself: the host's writer (a systemd
+    unit the script installs) reads the store under `path` in `region` (service.secret_path/region)."""
+    return render_apply_script(stack, files, service, HOST_PROJECT_DIR, on_host=True)
 
 
 def host_artifact(stack: str, files: dict[str, str], service, region: str, path: str) -> Artifact:

@@ -11,7 +11,9 @@ SECRET_KEYS = ("db_password", "admin_passwd")
 
 SSM_READ_ACTIONS = ("ssm:GetParameter", "ssm:GetParameters")
 SSM_LIST_ACTIONS = ("ssm:GetParametersByPath",)
-SECRETSMANAGER_READ_ACTIONS = ("secretsmanager:GetSecretValue",)
+# DescribeSecret: the rollout reads the current version id (never the value) to tell a rotation
+# (image/odoo_ladder_entrypoint.py --versions).
+SECRETSMANAGER_READ_ACTIONS = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
 KMS_DECRYPT_ACTIONS = ("kms:Decrypt",)
 
 

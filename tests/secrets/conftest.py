@@ -24,6 +24,7 @@ REGION = "eu-south-1"
 SECRET_PATH = "/odoo-ladder/test"
 DB_PASSWORD = "db-Pa55 w%rd;#with=odd chars"
 ADMIN_PASSWD = "admin-Master$Key-42"
+ADMIN_PASSWORD = "admin-Login:Pass\\word-7"
 BASE_CONFIG = """[options]
 db_host = db
 db_port = 5432
@@ -79,6 +80,7 @@ class SecretStore:
     def put_defaults(self) -> None:
         self.put("db_password", DB_PASSWORD)
         self.put("admin_passwd", ADMIN_PASSWD)
+        self.put("admin_password", ADMIN_PASSWORD)
 
 
 _counter = iter(range(1_000_000))

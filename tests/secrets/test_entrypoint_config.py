@@ -32,7 +32,7 @@ def test_config_has_secrets_and_base_options_and_is_private(store, base_config, 
     for line in BASE_CONFIG.splitlines()[1:]:
         key, _, value = line.partition(" = ")
         assert options[key] == value, f"base option {key} lost"
-    assert report["mode"] == 0o600
+    assert report["mode"] == 0o400
     assert report["uid"] == os.geteuid()
     # The official entrypoint would append --db_password; the probe must see only our args.
     assert report["argv"] == [str(EXEC_PROBE), "--workers=2"]
@@ -53,7 +53,7 @@ def test_rotation_is_a_new_value_and_a_restart(store, base_config, tmpfs_dir):
     assert report["options"]["admin_passwd"] == "rotated-Master-Key-7"
     assert report["options"]["db_password"] == "rotated-db-Pass-8"
     assert ADMIN_PASSWD not in report["config_text"]
-    assert report["mode"] == 0o600
+    assert report["mode"] == 0o400
 
 
 @pytest.mark.parametrize("args, expected_tail", [
@@ -103,7 +103,7 @@ def test_file_is_owned_by_the_unprivileged_user_it_runs_as(store, base_config, t
     env = entrypoint_env(store, tmpfs_dir / "base.conf", tmpfs_dir / "odoo.conf")
     report = probe_report(run_entrypoint([], env, python=python, user="nobody"))
     assert report["uid"] == nobody.pw_uid
-    assert report["mode"] == 0o600
+    assert report["mode"] == 0o400
     assert report["options"]["db_password"] == DB_PASSWORD
 
 
@@ -131,7 +131,8 @@ def test_extra_secret_files_are_written_beside_the_config(store, base_config, tm
 
 
 def test_a_missing_extra_secret_fails_closed(store, base_config, tmpfs_dir):
-    store.put_defaults()
+    store.put("db_password", DB_PASSWORD)
+    store.put("admin_passwd", ADMIN_PASSWD)
     env = {**entrypoint_env(store, base_config, tmpfs_dir / "odoo.conf"), "ODOO_LADDER_SECRET_FILES": "admin_password"}
     result = run_entrypoint([], env)
     assert result.returncode != 0

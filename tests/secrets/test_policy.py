@@ -78,7 +78,7 @@ def test_ssm_actions_and_scope():
 
 def test_secretsmanager_actions_and_scope():
     doc = read_policy("secretsmanager", "aws", REGION, ACCOUNT, PATH, KEY)
-    assert actions(doc) == {"secretsmanager:GetSecretValue", "kms:Decrypt"}
+    assert actions(doc) == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "kms:Decrypt"}
     for key in SECRET_KEYS:
         assert allowed(doc, "secretsmanager:GetSecretValue", secret_arn(f"{PATH}/{key}"))
     for other in ("/odoo-ladder/staging/db_password", "/odoo-ladder/prod2/db_password"):
