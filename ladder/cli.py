@@ -1,4 +1,4 @@
-"""python -m ladder {render,plan,diff,verify}: the offline companion of `pulumi up`."""
+"""python -m ladder {render,plan,diff,check,verify}: the offline companion of `pulumi up`."""
 from __future__ import annotations
 
 import argparse
@@ -54,6 +54,14 @@ def _diff(args) -> int:
     return 0
 
 
+def _check(args) -> int:
+    from ladder.check import check_stack, render
+    from_stack_file(args.stack)
+    violations = check_stack(args.stack)
+    print(render(violations))
+    return 1 if any(v.mandatory for v in violations) else 0
+
+
 def _verify(args) -> int:
     from ladder.verify import Target, run_checks
     target = Target(host=args.host, odoo_port=args.odoo_port, bus_port=args.bus_port, db_port=args.db_port,
@@ -86,6 +94,10 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("stack_a", help=stack_help)
     diff.add_argument("stack_b", help=stack_help)
     diff.set_defaults(run=_diff)
+
+    check = commands.add_parser("check", help="run the policy pack's rules on the stack's mocked plan")
+    check.add_argument("stack", help=stack_help)
+    check.set_defaults(run=_check)
 
     verify = commands.add_parser("verify", help="run the step's outcome checks against a live deployment")
     verify.add_argument("stack", help=stack_help)

@@ -99,3 +99,18 @@ def test_a_bad_stack_file_gets_the_config_error_and_exit_2(tmp_path):
     result = ladder("plan", str(bad))
     assert result.returncode == 2
     assert "odoo-ladder:step" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_passes_a_clean_stack_and_says_so():
+    result = ladder("check", "dev")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("no violations")
+
+
+def test_check_prints_resource_rule_and_what_to_do_and_fails_on_a_mandatory_violation():
+    result = ladder("check", "configs/stacks/step4.yaml")
+    lines = [line for line in result.stdout.splitlines() if line.startswith("MANDATORY")]
+    assert result.returncode == (1 if lines else 0)
+    for line in lines:
+        assert "(aws:" in line and "[" in line and ". Do: " in line
+    assert result.stdout.strip().splitlines()[-1].endswith(f"{len(lines)} mandatory") or not lines
