@@ -15,6 +15,8 @@ from components.proxy.nginx import (
 from components.proxy.ports import published_ports
 from components.proxy.nginx_version import NginxFeatures
 from components.proxy.site import ProxySite
+from components.proxy.traefik import (PATHS as TRAEFIK_PATHS, render_traefik_dynamic, render_traefik_start_script,
+                                      render_traefik_static)
 
 ProxyKind = Literal["caddy", "nginx", "traefik"]
 
@@ -22,6 +24,7 @@ ProxyKind = Literal["caddy", "nginx", "traefik"]
 # nginx and certbot with Debian's 1.22 and 2.1 (the configs use nothing newer).
 CADDY_IMAGE = images.CADDY
 NGINX_IMAGE = images.NGINX
+TRAEFIK_IMAGE = images.TRAEFIK
 CERTBOT_IMAGE = images.CERTBOT
 
 EDGE_NETWORK = "edge"
@@ -42,7 +45,9 @@ def render_proxy(site: ProxySite, kind: ProxyKind, nginx: NginxFeatures = NginxF
         return _caddy_bundle(site)
     if kind == "nginx":
         return _nginx_bundle(site, nginx)
-    raise ValueError(f"proxy.kind: {kind!r} is neither 'caddy' nor 'nginx'")
+    if kind == "traefik":
+        return _traefik_bundle(site)
+    raise ValueError(f"proxy.kind: {kind!r} is not one of 'caddy', 'nginx', 'traefik'")
 
 
 def _common(image: str) -> dict:
@@ -119,5 +124,33 @@ def _nginx_bundle(site: ProxySite, features: NginxFeatures) -> ProxyBundle:
             "proxy/nginx/ffdhe2048.pem": dhparam_pem(),
             "proxy/nginx/start.sh": render_nginx_start_script(site, features),
             "proxy/certbot/certbot.sh": render_certbot_script(site, features),
+        },
+    )
+
+
+def _traefik_bundle(site: ProxySite) -> ProxyBundle:
+    """File provider only: no Docker socket in the proxy (components/proxy/traefik.py says why)."""
+    traefik = {
+        **_common(TRAEFIK_IMAGE),
+        "ports": _published_ports("traefik"),
+        "depends_on": [site.upstream_host],
+        # Replaces the image's entrypoint: Traefik plus access-log rotation.
+        "entrypoint": ["/bin/sh", TRAEFIK_PATHS.start_script],
+        "environment": {"LOG_CHECK_SECONDS": "60"},
+        "volumes": [
+            f"./proxy/traefik/traefik.yml:{TRAEFIK_PATHS.static}:ro",
+            f"./proxy/traefik/dynamic.yml:{TRAEFIK_PATHS.dynamic}:ro",
+            f"./proxy/traefik/start.sh:{TRAEFIK_PATHS.start_script}:ro",
+            f"traefik_acme:{TRAEFIK_PATHS.acme_dir}",  # certificates and ACME account: must persist
+            f"{LOGS_VOLUME}:{TRAEFIK_PATHS.log_dir}",
+        ],
+    }
+    return ProxyBundle(
+        services={"traefik": traefik},
+        volumes={"traefik_acme": {}, LOGS_VOLUME: {}},
+        files={
+            "proxy/traefik/traefik.yml": render_traefik_static(site),
+            "proxy/traefik/dynamic.yml": render_traefik_dynamic(site),
+            "proxy/traefik/start.sh": render_traefik_start_script(site),
         },
     )

@@ -26,6 +26,9 @@ from pathlib import Path
 
 from components.app.hardening import profile
 from components.proxy import ProxySite, render_proxy
+from components.proxy.caddy import CADDY_ACCESS_LOG
+from components.proxy.nginx import nginx_paths
+from components.proxy.traefik import PATHS as TRAEFIK_PATHS
 from components.proxy.nginx_version import NginxFeatures, parse_version
 from tests.proxy import docker_dns, host_volumes, pebble
 
@@ -149,6 +152,8 @@ class Lab:
         run("ip", "link", "set", "lo", "up")
 
     def setup_mounts(self) -> None:
+        if self.kind == "traefik":
+            self.overlay_etc()
         mime_types = Path("/etc/nginx/mime.types").read_text() if Path("/etc/nginx/mime.types").exists() else ""
         system_bundle = Path("/etc/ssl/certs/ca-certificates.crt").read_text()
         for directory in PRIVATE_TMPFS:
@@ -177,6 +182,17 @@ class Lab:
             Path("/etc/nginx/mime.types").write_text(mime_types)
         self.volumes = host_volumes.prepare(self.kind)
         self.mount_service_volumes()
+
+    def overlay_etc(self) -> None:
+        """Traefik's files go under /etc/traefik, which this machine lacks: an overlay (this mount
+        namespace only, first, under everything mounted below /etc) lets the lab create it."""
+        overlay = self.workdir / "etc-overlay"
+        overlay.mkdir()
+        run("mount", "-t", "tmpfs", "tmpfs", str(overlay))
+        (overlay / "upper").mkdir()
+        (overlay / "work").mkdir()
+        run("mount", "-t", "overlay", "overlay", "-o",
+            f"lowerdir=/etc,upperdir={overlay}/upper,workdir={overlay}/work", "/etc")
 
     def mount_service_volumes(self) -> None:
         """Mount what each compose service mounts, where it mounts it."""
@@ -234,6 +250,13 @@ class Lab:
         self.start("caddy", as_its_container("caddy", ["caddy", "run", "--config", "/etc/caddy/Caddyfile",
                                                        "--adapter", "caddyfile"]), env)
 
+    def start_traefik(self) -> None:
+        traefik = self.bundle.services["traefik"]
+        # Short intervals so the test need not wait a minute; the script is unchanged.
+        fast = {"LOG_CHECK_SECONDS": "1", "LOG_MAX_BYTES": str(NGINX_TEST_LOG_MAX_BYTES), "LOG_KEEP": "3"}
+        self.start("traefik", as_its_container("traefik", traefik["entrypoint"]),
+                   {**os.environ, **traefik["environment"], **fast})
+
     def start_nginx(self) -> None:
         nginx, certbot = self.bundle.services["nginx"], self.bundle.services["certbot"]
         # Short intervals so the test need not wait a minute; the scripts are unchanged.
@@ -254,10 +277,7 @@ class Lab:
         self.start_acme()
         self.start_standins()
         started = time.monotonic()
-        if self.kind == "caddy":
-            self.start_caddy()
-        else:
-            self.start_nginx()
+        {"caddy": self.start_caddy, "nginx": self.start_nginx, "traefik": self.start_traefik}[self.kind]()
         wait_for_certificate(self.domain, self.issuing_root, seconds=120)
         return {
             "pid": os.getpid(),
@@ -267,6 +287,8 @@ class Lab:
             "client_ip": CLIENT_IP,
             "root_ca": str(self.issuing_root),
             "workdir": str(self.workdir),
+            "access_log": {"caddy": CADDY_ACCESS_LOG, "nginx": nginx_paths(self.site).access_log,
+                           "traefik": TRAEFIK_PATHS.access_log}[self.kind],
             "odoo_ip": ODOO_IP,
             "next_odoo_ip": NEXT_ODOO_IP,
             "nginx_version": self.nginx.label if self.kind == "nginx" else None,
@@ -276,7 +298,7 @@ class Lab:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--kind", choices=["caddy", "nginx"], required=True)
+    parser.add_argument("--kind", choices=["caddy", "nginx", "traefik"], required=True)
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--domain", default="erp.example.com")
     args = parser.parse_args()

@@ -21,7 +21,7 @@ def compose_published(kind: str) -> set[tuple[int, str]]:
     return published
 
 
-@pytest.mark.parametrize("kind", ["caddy", "nginx"])
+@pytest.mark.parametrize("kind", ["caddy", "nginx", "traefik"])
 def test_security_group_and_published_ports_agree(kind):
     rules = public_ingress(from_mapping("t", aws(1, proxy={"kind": kind})))
     assert {rule.cidr for rule in rules} == {WORLD}

@@ -17,6 +17,16 @@ def reload_count(lab) -> int:
     return lab.log("nginx").count("nginx reloaded")
 
 
+def recreate_odoo(lab, old: str, new: str) -> None:
+    """Docker's DNS now answers `new` for odoo. When the old container stops, its connections close,
+    and Caddy's and Traefik's pools (keyed by the name `odoo`) drop them. The lab's old stand-in
+    keeps serving other tests, so its connections are closed here as the exit would close them.
+    nginx gets no such help: it re-resolves by itself while the old stand-in still answers."""
+    lab.call("docker_dns", name="odoo", address=new)
+    if lab.info["kind"] != "nginx":
+        lab.exec("ss", "-K", "dst", old, "dport", "=", ":8069", check=False)
+
+
 def wait_for_address(lab, address: str) -> float:
     started = time.monotonic()
     while answering_address(lab) != address:
@@ -25,16 +35,18 @@ def wait_for_address(lab, address: str) -> float:
     return time.monotonic() - started
 
 
-def test_nginx_follows_a_recreated_odoo_without_a_reload(nginx_lab):
-    assert answering_address(nginx_lab) == nginx_lab.info["odoo_ip"]
-    reloads = reload_count(nginx_lab)
+def test_each_proxy_follows_a_recreated_odoo_without_a_reload(any_lab):
+    first, second = any_lab.info["odoo_ip"], any_lab.info["next_odoo_ip"]
+    assert answering_address(any_lab) == first
+    reloads = reload_count(any_lab) if any_lab.info["kind"] == "nginx" else 0
     try:
-        nginx_lab.call("docker_dns", name="odoo", address=nginx_lab.info["next_odoo_ip"])
-        wait_for_address(nginx_lab, nginx_lab.info["next_odoo_ip"])
-        assert reload_count(nginx_lab) == reloads
+        recreate_odoo(any_lab, first, second)
+        wait_for_address(any_lab, second)
+        if any_lab.info["kind"] == "nginx":
+            assert reload_count(any_lab) == reloads
     finally:
-        nginx_lab.call("docker_dns", name="odoo", address=nginx_lab.info["odoo_ip"])
-        wait_for_address(nginx_lab, nginx_lab.info["odoo_ip"])
+        recreate_odoo(any_lab, second, first)
+        wait_for_address(any_lab, first)
 
 
 def test_nginx_loads_its_full_config_while_odoo_is_down(nginx_lab):
