@@ -105,6 +105,10 @@ def as_its_container(service: str, command: list[str]) -> list[str]:
 
 
 class Lab:
+    # Short check intervals and a small log so the tests need not wait a minute; the scripts are
+    # unchanged. The benchmark keeps the rendered intervals (its subclass empties this).
+    fast_logs = {"LOG_MAX_BYTES": str(NGINX_TEST_LOG_MAX_BYTES), "LOG_KEEP": "3"}
+
     def __init__(self, kind: str, workdir: Path, domain: str) -> None:
         self.kind = kind
         self.workdir = workdir
@@ -252,15 +256,13 @@ class Lab:
 
     def start_traefik(self) -> None:
         traefik = self.bundle.services["traefik"]
-        # Short intervals so the test need not wait a minute; the script is unchanged.
-        fast = {"LOG_CHECK_SECONDS": "1", "LOG_MAX_BYTES": str(NGINX_TEST_LOG_MAX_BYTES), "LOG_KEEP": "3"}
+        fast = {"LOG_CHECK_SECONDS": "1", **self.fast_logs} if self.fast_logs else {}
         self.start("traefik", as_its_container("traefik", traefik["entrypoint"]),
                    {**os.environ, **traefik["environment"], **fast})
 
     def start_nginx(self) -> None:
         nginx, certbot = self.bundle.services["nginx"], self.bundle.services["certbot"]
-        # Short intervals so the test need not wait a minute; the scripts are unchanged.
-        fast = {"CERT_CHECK_SECONDS": "1", "LOG_MAX_BYTES": str(NGINX_TEST_LOG_MAX_BYTES), "LOG_KEEP": "3"}
+        fast = {"CERT_CHECK_SECONDS": "1", **self.fast_logs} if self.fast_logs else {}
         self.start("nginx", as_its_container("nginx", nginx["entrypoint"]),
                    {**os.environ, **nginx["environment"], **fast})
         wait_for_port(PUBLIC_IP, 80)
