@@ -28,7 +28,7 @@ PRESETS: dict[int, dict] = {
 }
 
 # Components (and kinds) that this release implements; anything else is refused, never ignored.
-BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:nginx", "secrets:ssm",
+BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:nginx", "proxy:traefik", "secrets:ssm",
          "secrets:secretsmanager", "backup", "logs"}
 
 LOCAL_MAX_STEP = 2
@@ -88,8 +88,9 @@ def resolve(settings: StackSettings) -> Components:
     )
 
     problems += _step_problems(settings, components)
-    if settings.target == "local" and components.proxy == "nginx" and not settings.domain:
-        problems.append("odoo-ladder:proxy.kind: nginx + certbot needs a public name that Let's Encrypt reaches "
+    if settings.target == "local" and components.proxy in ("nginx", "traefik") and not settings.domain:
+        what = "nginx + certbot" if components.proxy == "nginx" else "traefik"
+        problems.append(f"odoo-ladder:proxy.kind: {what} needs a public name that Let's Encrypt reaches "
                         "over HTTP-01; set odoo-ladder:domain to one that points at this machine, or use "
                         "proxy.kind: caddy locally (its internal CA signs localhost)")
     if settings.target == "aws" and components.proxy and not settings.domain:

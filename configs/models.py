@@ -142,7 +142,7 @@ class DatabaseSettings(Model):
 
 class ProxySettings(Model):
     enabled: Optional[Flag] = None
-    kind: Optional[Literal["caddy", "nginx"]] = None
+    kind: Optional[Literal["caddy", "nginx", "traefik"]] = None
     # The ACME directory; None is Let's Encrypt production. Staging or a test CA goes here.
     acme_ca: Optional[str] = None
 

@@ -57,7 +57,7 @@ def test_diff_step2_to_step3_prints_replacements_data_warnings_and_the_summary()
                  "!! holds data: a generated password in use by the database or Odoo; replacing deletes the old one",
                  "0 to add, 1 to update, 4 to replace, 0 to remove",
                  "What this move does:",
-                 "  ports: no change",
+                 "  ports: port 443/udp opens to the world",
                  "  services: service caddy is added",
                  "  services: service nginx is removed",
                  "  certificates: the proxy switches from nginx to caddy: a new certificate is issued for "

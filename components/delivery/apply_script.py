@@ -38,8 +38,20 @@ def _install(path: str) -> str:
 
 
 def _prepare_data_dirs(service: OdooService, volumes: list[str]) -> str:
-    """On the AWS host the named volumes bind to the EBS data volume; the filestore is the odoo user's."""
-    lines = [f'mountpoint -q {HOST_DATA_DIR} || {{ echo "odoo-ladder: {HOST_DATA_DIR} is not mounted; '
+    """On the AWS host the named volumes bind to the EBS data volume; the filestore is the odoo user's.
+
+    The folder's mode is what the container sees at the mount point. Root-only (0700) suits what only
+    root in its container opens; two proxy volumes are read by nginx's unprivileged workers (uid 101):
+    - certbot_webroot: certbot (root) writes the HTTP-01 answers, the workers serve them; at 0700
+      every challenge got 403 and no certificate was ever issued;
+    - proxy_logs: after a rotation `nginx -s reopen` has each worker open the log path itself, so
+      the folder needs search permission (not read: 0711 lists nothing to others).
+    `install -d -m` also sets the mode of a folder that exists, so a rollout repairs older hosts.
+    The `data volumes` markers let the proxy lab run exactly these lines (tests/proxy/netns_lab.py).
+    """
+    readable_by_workers = {"certbot_webroot": "0755", "proxy_logs": "0711"}
+    lines = ["# data volumes: begin",
+             f'mountpoint -q {HOST_DATA_DIR} || {{ echo "odoo-ladder: {HOST_DATA_DIR} is not mounted; '
              f'refusing to write data to the root disk" >&2; exit 1; }}']
     for name in volumes:
         if name == FILESTORE_VOLUME:
@@ -48,7 +60,9 @@ def _prepare_data_dirs(service: OdooService, volumes: list[str]) -> str:
             lines.append(f'if [ "$(stat -c %u {HOST_DATA_DIR}/{name})" != "{service.uid}" ]; then '
                          f"chown -R {service.uid}:{service.gid} {HOST_DATA_DIR}/{name}; fi")
         else:
-            lines.append(f"install -d -m 0700 {HOST_DATA_DIR}/{name}")
+            mode = readable_by_workers.get(name, "0700")
+            lines.append(f"install -d -m {mode} -o root -g root {HOST_DATA_DIR}/{name}")
+    lines.append("# data volumes: end")
     return "\n".join(lines) + "\n"
 
 

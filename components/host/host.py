@@ -53,7 +53,7 @@ class Host(pulumi.ComponentResource):
         ingress = []
         for rule in public_ingress(cfg):
             blocks = {"ipv6_cidr_blocks": [rule.cidr]} if ":" in rule.cidr else {"cidr_blocks": [rule.cidr]}
-            ingress.append({"protocol": "tcp", "from_port": rule.port, "to_port": rule.port,
+            ingress.append({"protocol": rule.protocol, "from_port": rule.port, "to_port": rule.port,
                             "description": rule.description, **blocks})
         group = aws.ec2.SecurityGroup(
             f"{name}-sg", vpc_id=args.vpc_id, description=f"odoo-ladder {cfg.stack} host", ingress=ingress,
