@@ -13,7 +13,10 @@ import yaml
 from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, host_secrets_dir, project_name
 from components.app.service import OdooService
 from components.backup.host_files import INSTALL_PATHS
+from components.backup.retired import render_retire_host_files
 from components.delivery.artifact import PROJECT
+from components.delivery.preflight import DOCKER_PREFLIGHT
+from components.delivery.stale_files import remove_stale_files
 from configs.load import SECRET_KEYS
 
 # Environment variable -> secret file; the delivery fills the environment, never the script.
@@ -62,7 +65,7 @@ def _install_host_files(files: dict[str, str]) -> str:
     """Step 4: the backup commands, their timer and the restore defaults go to their places."""
     present = {path: target for path, target in INSTALL_PATHS.items() if path in files}
     if not present:
-        return ""
+        return render_retire_host_files()
     lines = [f"install -D -m {'0755' if '/bin/' in path else '0644'} {path} {target}"
              for path, target in present.items()]
     lines += ["systemctl daemon-reload", "systemctl enable --now odoo-backup.timer"]
@@ -147,6 +150,7 @@ def render_apply_script(stack: str, files: dict[str, str], service: OdooService,
 set -euo pipefail
 umask 022
 
+{DOCKER_PREFLIGHT}
 dir="{project_dir}"
 # The project's files travel beside this script, in the bundle it was unpacked from.
 bundle="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)/{PROJECT}"
@@ -163,7 +167,7 @@ install_file() {{
     mv "$1.new" "$1"
 }}
 
-{''.join(_install(path) for path in sorted(files))}
+{''.join(_install(path) for path in sorted(files))}{remove_stale_files(files)}
 {REMOVE_SECRET_FILES if in_containers else _write_secrets()}
 {_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}{_host_secrets_dir(secrets_dir) if in_containers else ''}
 compose() {{ docker compose -p {name} "$@"; }}
