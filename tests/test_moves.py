@@ -125,3 +125,28 @@ def test_ladder_diff_refuses_the_same_moves_as_pulumi_up(capsys):
 def from_stack(path: str):
     from configs.load import from_stack_file
     return from_stack_file(path)
+
+
+def test_an_ami_change_deletes_the_old_host_and_its_attachment_before_the_new_ones():
+    """Two attachments of one volume at once is VolumeInUse: the old attachment (the instance stopped
+    first) and the old instance must go before the new instance and attachment are created."""
+    run = run_stack(aws(0, host={"ami": "ami-0123456789abcdef0"}))
+    instance = run.one("aws:ec2/instance:Instance")
+    attachment = run.one("aws:ec2/volumeAttachment:VolumeAttachment")
+    assert instance.delete_before_replace
+    assert attachment.delete_before_replace and attachment.replace_on_changes == ["instanceId"]
+    assert attachment.inputs["stopInstanceBeforeDetaching"] is True
+    assert run.one(VOLUME).protect and not run.one(VOLUME).delete_before_replace
+
+
+def test_ladder_diff_tells_the_downtime_of_an_ami_change(tmp_path, capsys):
+    base = tmp_path / "Pulumi.base.yaml"
+    base.write_text(open(STEP["step0"]).read())
+    pinned = tmp_path / "Pulumi.pinned.yaml"
+    pinned.write_text(base.read_text().replace("  odoo-ladder:host:\n", "  odoo-ladder:host:\n    ami: ami-0123456789abcdef0\n"))
+    assert "ami-0123456789abcdef0" in pinned.read_text()
+    assert main(["diff", str(base), str(pinned)]) == 0
+    out = capsys.readouterr().out
+    assert "+- replace host-instance (aws:ec2/instance:Instance): ami" in out
+    assert ("downtime: the host host-instance is replaced (ami): Odoo is down while the old host is stopped, "
+            "the data volume detached and the host deleted, then the new host boots") in out
