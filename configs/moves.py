@@ -45,6 +45,9 @@ class LadderState:
     odoo_version: Optional[str] = None
     # The stack holds a backup bucket (running backups, or one kept by backup.retain).
     backup_bucket: bool = False
+    # Last updated by a release without `ladder_state`: settings this release applies in place (the
+    # secrets' recovery window) are not in AWS yet.
+    older_release: bool = False
 
 
 def keeps_backup_bucket(cfg: "LadderConfig") -> bool:
@@ -85,7 +88,7 @@ def from_outputs(outputs: Optional[Mapping[str, Any]]) -> Optional[LadderState]:
         return None
     return LadderState(step=int(outputs["step"]), components=tuple(outputs.get("components") or ()),
                        target="aws" if "instance_id" in outputs else "local",
-                       backup_bucket="backup_bucket" in outputs)
+                       backup_bucket="backup_bucket" in outputs, older_release=True)
 
 
 def _major(version: str) -> int:
@@ -140,7 +143,18 @@ def _backup_bucket(previous: LadderState, cfg: "LadderConfig") -> list[str]:
             f"public access block and TLS policy stay managed) and stop the host's backup timer"]
 
 
-CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket)
+def _secret_store(previous: LadderState, cfg: "LadderConfig") -> list[str]:
+    """Leaving Secrets Manager deletes its secrets with the recovery window they have in AWS. An older
+    release gave them 7 days (the names stay taken, and switching back fails); one `up` with this
+    release sets 0 in place first."""
+    leaving = "secrets:secretsmanager" in previous.components and cfg.components.secrets != "secretsmanager"
+    if previous.older_release and leaving and cfg.settings.target == "aws":
+        return [f"{NAMESPACE}:secrets.store: run `pulumi up` once more on secretsmanager with this release "
+                f"first (it frees the secrets' names when they are deleted, docs/secrets.md); then switch"]
+    return []
+
+
+CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store)
 
 
 def move_problems(previous: Optional[LadderState], cfg: "LadderConfig") -> list[str]:

@@ -150,3 +150,15 @@ def test_ladder_diff_tells_the_downtime_of_an_ami_change(tmp_path, capsys):
     assert "+- replace host-instance (aws:ec2/instance:Instance): ami" in out
     assert ("downtime: the host host-instance is replaced (ami): Odoo is down while the old host is stopped, "
             "the data volume detached and the host deleted, then the new host boots") in out
+
+
+def test_leaving_secrets_manager_waits_for_one_up_that_frees_the_names():
+    """A stack last updated by an older release has its secrets' 7-day recovery window in AWS still;
+    one `up` with this release sets 0 in place, then the switch deletes them at once."""
+    sm = aws(3, secrets={"store": "secretsmanager"})
+    older = {k: v for k, v in run_stack(sm).outputs.items() if k != STATE_OUTPUT}
+    message, _ = refused_run(aws(3), older)
+    assert "odoo-ladder:secrets.store: run `pulumi up` once more on secretsmanager" in message
+    updated = run_stack(sm, previous=older)
+    assert updated.of_type("aws:secretsmanager/secret:Secret")
+    assert run_stack(aws(3), previous=updated.outputs).of_type("aws:ssm/parameter:Parameter")
