@@ -79,8 +79,9 @@ def from_outputs(outputs: Optional[Mapping[str, Any]]) -> Optional[LadderState]:
         return None
     saved = outputs.get(STATE_OUTPUT)
     if isinstance(saved, Mapping):
-        size = saved.get("data_volume_gb")
-        return LadderState(step=saved.get("step"), target=saved.get("target"),
+        # Numbers come back through protobuf's Struct as floats (40.0).
+        size, step = saved.get("data_volume_gb"), saved.get("step")
+        return LadderState(step=int(step) if step is not None else None, target=saved.get("target"),
                            components=tuple(saved.get("components") or ()), zone=saved.get("zone") or None,
                            data_volume_gb=int(size) if size is not None else None,
                            odoo_version=saved.get("odoo_version"), backup_bucket=bool(saved.get("backup_bucket")))
