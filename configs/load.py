@@ -18,7 +18,7 @@ from configs.gates import Components, resolve
 from configs.keys import SECRET_KEYS, sort_keys
 from configs.models import StackSettings
 from configs.zones import zone_problem
-from configs.moves import LadderState, check_move
+from configs.moves import LadderState, check_move, move_warnings
 from configs.regions import region_problem
 from configs.stack_file import read_stack_file, stack_file
 from configs.stack_name import stack_name_problem
@@ -139,7 +139,7 @@ def from_pulumi() -> LadderConfig:
     cfg = from_mapping(pulumi.get_stack(), values, secret)
     previous = previous_state()
     check_move(previous, cfg)
-    cfg = dataclasses.replace(cfg, previous=previous)
+    cfg = dataclasses.replace(cfg, previous=previous, warnings=cfg.warnings + tuple(move_warnings(previous, cfg)))
     for warning in cfg.warnings:
         pulumi.log.warn(warning)
     return cfg

@@ -165,6 +165,15 @@ def move_problems(previous: Optional[LadderState], cfg: "LadderConfig") -> list[
     return [problem for check in CHECKS for problem in check(previous, cfg)]
 
 
+def move_warnings(previous: Optional[LadderState], cfg: "LadderConfig") -> list[str]:
+    """Legal, but worth a word: a flag left on lets the next major change through unasked."""
+    if (cfg.settings.odoo.allow_major_change and previous is not None and previous.odoo_version
+            and _major(previous.odoo_version) == _major(cfg.settings.odoo.version)):
+        return [f"{NAMESPACE}:odoo.allow_major_change: the stack is already on Odoo {cfg.settings.odoo.version}; "
+                f"remove it, so the next major change is refused until its migration is done"]
+    return []
+
+
 def check_move(previous: Optional[LadderState], cfg: "LadderConfig") -> None:
     problems = move_problems(previous, cfg)
     if problems:
@@ -172,5 +181,6 @@ def check_move(previous: Optional[LadderState], cfg: "LadderConfig") -> None:
 
 
 def previous_of(cfg: "LadderConfig") -> LadderState:
-    """The state a stack built from `cfg` leaves (for `ladder diff A B` and the move tests: A's)."""
-    return from_outputs({STATE_OUTPUT: state_of(cfg)})
+    """The state a stack built from `cfg` leaves (for `ladder diff A B` and the move tests: A's). Its zone
+    is known only where A pins one; the live stack's is checked by `pulumi up`."""
+    return from_outputs({STATE_OUTPUT: state_of(cfg, cfg.settings.host.availability_zone)})

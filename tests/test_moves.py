@@ -4,6 +4,8 @@ registering anything, refuses what would lose data or cannot work, and keeps the
 The previous state is what an earlier mocked run exported (`ladder_state`), handed back through the
 engine's readStackOutputs invoke, as `pulumi up` hands a stack its last checkpoint.
 """
+import dataclasses
+
 import pytest
 
 from configs.errors import ConfigError
@@ -200,3 +202,24 @@ def test_the_state_read_back_through_protobuf_keeps_whole_numbers():
                                          "components": ["app"], "backup_bucket": True}})
     assert (state.step, state.data_volume_gb, state.zone, state.backup_bucket) == (4, 40, "eu-south-1b", True)
     assert "keep 40 or more" in move_problems(state, from_stack(STEP["step0"]))[0]
+
+
+def with_settings(cfg, section: str, **values):
+    """The config with `values` set in one settings section (odoo, host, ...)."""
+    settings = cfg.settings.model_copy(update={section: getattr(cfg.settings, section).model_copy(update=values)})
+    return dataclasses.replace(cfg, settings=settings)
+
+
+def test_ladder_diff_refuses_a_zone_change_where_a_pins_its_zone():
+    a = with_settings(from_stack(STEP["step0"]), "host", availability_zone="eu-south-1a")
+    b = with_settings(a, "host", availability_zone="eu-south-1b")
+    assert "the data volume lives in eu-south-1a" in move_problems(previous_of(a), b)[0]
+
+
+def test_a_major_change_flag_left_on_is_warned_about():
+    from configs.moves import move_warnings
+    previous = from_outputs(run_stack(aws(0, odoo={"version": "18.0"})).outputs)
+    cfg = from_stack(STEP["step0"])
+    flagged = with_settings(cfg, "odoo", allow_major_change=True)
+    assert "remove it, so the next major change is refused" in move_warnings(previous, flagged)[0]
+    assert move_warnings(previous, cfg) == []
