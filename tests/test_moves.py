@@ -5,6 +5,7 @@ The previous state is what an earlier mocked run exported (`ladder_state`), hand
 engine's readStackOutputs invoke, as `pulumi up` hands a stack its last checkpoint.
 """
 import dataclasses
+import json
 
 import pytest
 
@@ -168,33 +169,12 @@ def test_leaving_secrets_manager_waits_for_one_up_that_frees_the_names():
 
 def test_pulumi_up_ends_a_refused_move_with_the_message_not_a_traceback():
     """__main__.py as `pulumi up` runs it: the stack's last outputs read back, the move refused."""
-    import asyncio
-    import runpy
-
-    import pulumi
-    from ladder.mocked import PROJECT, Mocks
-    from tests.stacks import ROOT
-
+    from tests.harness import main_refusal
     previous = run_stack(aws(0, host={"data_volume_gb": 40})).outputs
-    config = {k: (v if isinstance(v, str) else __import__("json").dumps(v)) for k, v in aws(0).items()}
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        pulumi.runtime.settings.reset_options()
-        pulumi.runtime.set_mocks(Mocks("eu-south-1", previous), project=PROJECT, stack="test", preview=True)
-        pulumi.runtime.set_all_config(config, [])
-
-        @pulumi.runtime.test
-        def program():
-            runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
-
-        with pytest.raises(pulumi.RunError) as caught:
-            program()
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
-    assert str(caught.value).startswith("move refused:")
-    assert "EBS volumes cannot shrink: keep 40 or more (got 30)" in str(caught.value)
+    config = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in aws(0).items()}
+    message = main_refusal(config, previous)
+    assert message.startswith("move refused:")
+    assert "EBS volumes cannot shrink: keep 40 or more (got 30)" in message
 
 
 def test_the_state_read_back_through_protobuf_keeps_whole_numbers():
