@@ -43,9 +43,14 @@ def _diff(args) -> int:
     from ladder.diff import diff_plans, render_diff
     from ladder.plan import plan, stack_name
     from ladder.summary import side, summarize
+    from configs.moves import check_move, move_warnings, previous_of
     cfg_a = from_stack_file(args.stack_a)
     # B as a move of stack A: its names, tags and paths then derive from A's stack name.
     cfg_b = dataclasses.replace(from_stack_file(args.stack_b), stack=cfg_a.stack)
+    # The check `pulumi up` runs against the stack's last state, here A's: a refused move stops here.
+    check_move(previous_of(cfg_a), cfg_b)
+    for warning in move_warnings(previous_of(cfg_a), cfg_b):
+        print(f"warning: {args.stack_b}: {warning}", file=sys.stderr)
     records_a = plan(args.stack_a)
     records_b = plan(args.stack_b, as_stack=stack_name(args.stack_a))
     result = diff_plans(records_a, records_b)

@@ -111,9 +111,17 @@ def secrets(a: Side, b: Side, diff: PlanDiff) -> list[str]:
     return lines
 
 
+def _host_replaced(change) -> str:
+    """The data volume attaches to one instance at a time: the old host goes before the new one comes."""
+    line = f"the host {change.name} is replaced ({', '.join(change.replaced_by)}): "
+    if change.after.get("delete_before_replace"):
+        return line + ("Odoo is down while the old host is stopped, the data volume detached and the host "
+                       "deleted, then the new host boots and the volume is attached to it (docs/step0.md)")
+    return line + "Odoo is down while the new host boots and the data volume moves to it"
+
+
 def downtime(a: Side, b: Side, diff: PlanDiff) -> list[str]:
-    lines = [f"the host {c.name} is replaced ({', '.join(c.replaced_by)}): Odoo is down while the new host "
-             f"boots and the data volume moves to it" for c in diff.replaced if c.after["type"] == INSTANCE]
+    lines = [_host_replaced(c) for c in diff.replaced if c.after["type"] == INSTANCE]
     for c in diff.updated:
         if c.after["type"] == INSTANCE:
             what = sorted({STOP_START[k] for k in c.keys if k in STOP_START})

@@ -13,9 +13,12 @@ import yaml
 from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, project_name
 from components.app.service import OdooService
 from components.backup.host_files import INSTALL_PATHS
+from components.backup.retired import render_retire_host_files
 from components.delivery.artifact import PROJECT
 from components.delivery.secrets_steps import (SECRET_ENV, fingerprint_command, host_write_secrets, host_writer,
                                                local_write_secrets, set_role_password)
+from components.delivery.preflight import DOCKER_PREFLIGHT
+from components.delivery.stale_files import remove_stale_files
 
 
 # Locally the secrets come from the environment: a missing or unsafe one stops the script before
@@ -70,7 +73,7 @@ def _install_host_files(files: dict[str, str]) -> str:
     """Step 4: the backup commands, their timer and the restore defaults go to their places."""
     present = {path: target for path, target in INSTALL_PATHS.items() if path in files}
     if not present:
-        return ""
+        return render_retire_host_files()
     lines = [f"install -D -m {'0755' if '/bin/' in path else '0644'} {path} {target}"
              for path, target in present.items()]
     lines += ["systemctl daemon-reload", "systemctl enable --now odoo-backup.timer"]
@@ -114,6 +117,7 @@ set -euo pipefail
 # Whatever this creates is private unless said otherwise (install_file gives each file its mode).
 umask 077
 
+{DOCKER_PREFLIGHT}
 dir="{project_dir}"
 # The project's files travel beside this script, in the bundle it was unpacked from.
 bundle="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)/{PROJECT}"
@@ -132,7 +136,7 @@ install_file() {{
     mv "$1.new" "$1"
 }}
 
-{''.join(_install(path) for path in sorted(files))}
+{''.join(_install(path) for path in sorted(files))}{remove_stale_files(files)}
 {REMOVE_OLD_SECRETS}{REMOVE_OLD_SECRETS_ON_HOST if on_host else ''}{_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}
 compose() {{ docker compose -p {name} "$@"; }}
 {host_writer(service, project_dir) if on_aws else ''}{check_rotation}{write_secrets}compose up -d --wait db
