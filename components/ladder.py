@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pulumi
+import pulumi_aws as aws
 
 from components.backup.backup import Backup, BackupArgs
 from components.credentials.credentials import Credentials, CredentialsArgs
@@ -10,20 +11,26 @@ from components.delivery.from_config import deliver
 from components.dns.dns import Dns, DnsArgs
 from components.host.host import Host, HostArgs
 from components.logs.logs import Logs, LogsArgs
-from components.network.network import Network, NetworkArgs
+from components.network.network import PUBLIC_SUBNETS, Network, NetworkArgs
+from components.network.zones import host_zone, subnet_zones
 from components.proxy.from_config import site_url
 from components.registry.from_config import build_registry
 from components.secrets.secrets import Secrets, SecretsArgs
 from configs.load import LadderConfig
+from configs.moves import STATE_OUTPUT, keeps_backup_bucket, state_of
 
 
 def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     """Registers the stack's components and returns what the stack exports."""
     outputs: dict[str, pulumi.Input] = {"step": cfg.settings.step, "components": cfg.components.names()}
     host = None
+    zone = None
     if cfg.components.host:
-        network = Network("network", NetworkArgs(cfg.stack))
+        available = aws.get_availability_zones(state="available").names
+        zones = subnet_zones(host_zone(cfg, available), available, len(PUBLIC_SUBNETS))
+        network = Network("network", NetworkArgs(cfg.stack, zones))
         host = Host("host", HostArgs(cfg, network.vpc_id, network.public_subnet_ids[0], network.zones[0]))
+        zone = host.data_volume_zone
         outputs.update(public_ip=host.public_ip, instance_id=host.instance_id, data_volume_id=host.data_volume_id,
                        url=site_url(cfg) or host.public_ip.apply(lambda ip: f"http://{ip}:8069"))
         if cfg.components.proxy:
@@ -47,10 +54,11 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]
     bucket = None
-    if cfg.components.backup:
-        backup = Backup("backup", BackupArgs(cfg, host.role_name))
-        bucket = backup.bucket_name
-        outputs["backup_bucket"] = bucket
+    if keeps_backup_bucket(cfg):
+        # Below Step 4 with backup.retain, the bucket and its settings stay, without the host's part.
+        backup = Backup("backup", BackupArgs(cfg, host.role_name, retained_only=not cfg.components.backup))
+        outputs["backup_bucket"] = backup.bucket_name
+        bucket = backup.bucket_name if cfg.components.backup else None
     if cfg.components.logs and cfg.settings.logs.cloudwatch:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
     if cfg.components.registry:  # not in configs/gates.py BUILT yet: the host does not run the image
@@ -58,4 +66,6 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     delivery = deliver(cfg, credentials, host, backup_bucket=bucket)
     if delivery is not None:
         outputs["apply_association_id"] = delivery.association_id
+    # What the next `pulumi up` checks its move against (configs/moves.py).
+    outputs[STATE_OUTPUT] = state_of(cfg, zone)
     return outputs

@@ -28,12 +28,18 @@ PRESETS: dict[int, dict] = {
 }
 
 # Components (and kinds) that this release implements; anything else is refused, never ignored.
-BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:nginx", "secrets:ssm",
+BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:nginx", "proxy:traefik", "secrets:ssm",
          "secrets:secretsmanager", "backup", "logs"}
 
 LOCAL_MAX_STEP = 2
-# The highest step whose preset is built in this release (steps 5-7 need RDS, the registry, the cluster).
-MAX_BUILT_STEP = 4
+
+
+def max_built_step() -> int:
+    """The highest step whose preset is built in this release (steps 5-7 need RDS, the registry, the
+    cluster). Read from BUILT, so a component that lands opens its step with it."""
+    def built(step: int) -> bool:
+        return all(_built(key if value is True else f"{key}:{value}") for key, value in PRESETS[step].items())
+    return max(step for step in PRESETS if all(built(lower) for lower in range(step + 1)))
 
 
 @dataclass(frozen=True)
@@ -82,8 +88,9 @@ def resolve(settings: StackSettings) -> Components:
     )
 
     problems += _step_problems(settings, components)
-    if settings.target == "local" and components.proxy == "nginx" and not settings.domain:
-        problems.append("odoo-ladder:proxy.kind: nginx + certbot needs a public name that Let's Encrypt reaches "
+    if settings.target == "local" and components.proxy in ("nginx", "traefik") and not settings.domain:
+        what = "nginx + certbot" if components.proxy == "nginx" else "traefik"
+        problems.append(f"odoo-ladder:proxy.kind: {what} needs a public name that Let's Encrypt reaches "
                         "over HTTP-01; set odoo-ladder:domain to one that points at this machine, or use "
                         "proxy.kind: caddy locally (its internal CA signs localhost)")
     if settings.target == "aws" and components.proxy and not settings.domain:
@@ -118,14 +125,16 @@ def resolve(settings: StackSettings) -> Components:
 
 
 def _built(name: str) -> bool:
-    return name in BUILT or name.split(":")[0] in BUILT
+    """`proxy:nginx` is built if listed; a bare `secrets` if any of its kinds is."""
+    return name in BUILT or name.split(":")[0] in BUILT or any(b.startswith(f"{name}:") for b in BUILT)
 
 
 def _step_problems(settings: StackSettings, components: Components) -> list[str]:
     """Steps and components this release does not build, and what the local target cannot hold."""
-    if settings.step > MAX_BUILT_STEP:
+    highest = max_built_step()
+    if settings.step > highest:
         return [f"odoo-ladder:step: step {settings.step} is not built in this release (RDS, the registry and the "
-                f"cluster come later); the highest step is {MAX_BUILT_STEP}: set odoo-ladder:step: {MAX_BUILT_STEP}"]
+                f"cluster come later); the highest step is {highest}: set odoo-ladder:step: {highest}"]
     problems = []
     unbuilt = [name for name in components.names() if not _built(name)]
     for name in unbuilt:
@@ -136,7 +145,7 @@ def _step_problems(settings: StackSettings, components: Components) -> list[str]
     if settings.target == "local":
         if settings.step > LOCAL_MAX_STEP:
             problems.append(f"odoo-ladder:step: the local target goes up to step {LOCAL_MAX_STEP}; set "
-                            f"odoo-ladder:target to aws for steps 3-{MAX_BUILT_STEP}")
+                            f"odoo-ladder:target to aws for steps 3-{max_built_step()}")
         aws_only = {"secrets": components.secrets, "backup": components.backup, "logs": components.logs}
         for key, present in aws_only.items():
             if present and settings.step <= LOCAL_MAX_STEP:

@@ -17,6 +17,8 @@ from configs.errors import NAMESPACE, ConfigError, from_validation
 from configs.gates import Components, resolve
 from configs.keys import SECRET_KEYS, sort_keys
 from configs.models import StackSettings
+from configs.zones import zone_problem
+from configs.moves import LadderState, check_move, move_warnings
 from configs.regions import region_problem
 from configs.stack_file import read_stack_file, stack_file
 from configs.stack_name import stack_name_problem
@@ -38,6 +40,9 @@ class LadderConfig:
     provider: Mapping[str, str]
     # Legal settings that do nothing at this step: printed by `ladder`, logged by the program.
     warnings: tuple[str, ...] = ()
+    # What the stack was at its last `pulumi up` (configs/moves.py); None on a first deployment and
+    # wherever no stack state exists (`ladder render`, `ladder plan`).
+    previous: Optional[LadderState] = None
 
     @property
     def region(self) -> str:
@@ -85,6 +90,8 @@ def from_mapping(stack: str, config: Mapping[str, Any], secret_keys: Optional[fr
     # Checked on the raw target, so a bad region is reported even when other settings are wrong too.
     if keys.ours.get("target") == "aws" and (region := region_problem(keys.provider.get("aws:region"))):
         problems.append(region)
+    if settings is not None and (zone := zone_problem(settings.host.availability_zone, keys.provider.get("aws:region"))):
+        problems.append(zone)
     components = None
     if settings is not None:
         try:
@@ -114,14 +121,25 @@ def from_stack_file(stack_or_path: str) -> LadderConfig:
 
 
 def from_pulumi() -> LadderConfig:
-    """The running program's config (the CLI's, or the one a mock test set); warnings go to Pulumi's log."""
+    """The running program's config (the CLI's, or the one a mock test set); warnings go to Pulumi's log.
+
+    The move from the stack's last state is checked here too, so a refused move, like bad config,
+    stops the program before any resource is registered.
+    """
+    import dataclasses
+
     import pulumi
     from pulumi.runtime import config as runtime_config
+
+    from configs.previous import previous_state
 
     values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     _require_ours(values)
     secret = frozenset(key for key in values if runtime_config.is_config_secret(key))
     cfg = from_mapping(pulumi.get_stack(), values, secret)
+    previous = previous_state()
+    check_move(previous, cfg)
+    cfg = dataclasses.replace(cfg, previous=previous, warnings=cfg.warnings + tuple(move_warnings(previous, cfg)))
     for warning in cfg.warnings:
         pulumi.log.warn(warning)
     return cfg

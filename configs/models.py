@@ -19,6 +19,7 @@ DB_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 # Quotes, spaces, `$` and `;` never reach the shell scripts these values are rendered into.
 ACME_CA = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$")
+ZONE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 # PostgreSQL's own databases: Odoo's would share them with the server's maintenance.
 RESERVED_DB_NAMES = ("postgres", "template0", "template1")
@@ -62,6 +63,8 @@ class OdooSettings(Model):
     db_name: str = "odoo"
     # Pin the image (a tag or a digest) to upgrade on purpose; None follows the version's tag.
     image: Optional[str] = None
+    # A new major version needs its database migrated first (configs/moves.py refuses it otherwise).
+    allow_major_change: Flag = False
 
     @field_validator("db_name")
     @classmethod
@@ -87,6 +90,16 @@ class HostSettings(Model):
     # Pin an AMI id to choose when the host is rebuilt; None takes the newest Ubuntu 24.04 once
     # and then ignores newer ones, so a new AMI never replaces the host on its own.
     ami: Optional[str] = None
+    # The zone of the subnet and the data volume, chosen once: None keeps the stack's last zone, or
+    # on the first deployment takes the region's first available one (a volume cannot change zone).
+    availability_zone: Optional[str] = None
+
+    @field_validator("availability_zone")
+    @classmethod
+    def _zone(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not ZONE.match(value):
+            raise ValueError("must be an availability zone name like eu-south-1a")
+        return value
 
     @field_validator("ami")
     @classmethod
@@ -142,7 +155,7 @@ class DatabaseSettings(Model):
 
 class ProxySettings(Model):
     enabled: Optional[Flag] = None
-    kind: Optional[Literal["caddy", "nginx"]] = None
+    kind: Optional[Literal["caddy", "nginx", "traefik"]] = None
     # The ACME directory; None is Let's Encrypt production. Staging or a test CA goes here.
     acme_ca: Optional[str] = None
 
@@ -166,6 +179,9 @@ class BackupSettings(Model):
     keep_days: Int = Field(default=30, ge=1, le=3650)
     # Move sets older than this to S3 Standard-IA (30 days at least); None keeps them in Standard.
     cold_after_days: Optional[Int] = Field(default=None, ge=30, le=3650)
+    # Below Step 4 (or with backups off) keep the bucket, its history and its settings; the host's
+    # timer stops. Without it, a stack that has a bucket refuses the move (configs/moves.py).
+    retain: Flag = False
 
     @field_validator("time", mode="before")
     @classmethod

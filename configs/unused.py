@@ -43,5 +43,9 @@ def unused_settings(settings: StackSettings, components: Components) -> list[str
         found.append(("admin_cidrs", why))
     if local:
         found += [(f"host.{k}", "the local target has no EC2 host")
-                  for k in _set(settings.host, "instance_type", "root_volume_gb", "data_volume_gb", "ami")]
+                  for k in _set(settings.host, "instance_type", "root_volume_gb", "data_volume_gb", "ami",
+                                "availability_zone")]
+        found += [(f"backup.{k}", "the local target has no backup bucket") for k in _set(settings.backup, "retain")]
+    elif components.backup and settings.backup.retain:
+        found.append(("backup.retain", "while backups run the bucket is kept anyway; it matters below Step 4"))
     return [f"odoo-ladder:{key}: does nothing here: {why}; remove it or change the step" for key, why in found]

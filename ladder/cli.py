@@ -1,4 +1,4 @@
-"""python -m ladder {render,plan,diff,verify}: the offline companion of `pulumi up`."""
+"""python -m ladder {render,plan,diff,check,verify,cost,diagram,docs-images,doctor}: the offline companion of `pulumi up`."""
 from __future__ import annotations
 
 import argparse
@@ -43,15 +43,28 @@ def _diff(args) -> int:
     from ladder.diff import diff_plans, render_diff
     from ladder.plan import plan, stack_name
     from ladder.summary import side, summarize
+    from configs.moves import check_move, move_warnings, previous_of
     cfg_a = from_stack_file(args.stack_a)
     # B as a move of stack A: its names, tags and paths then derive from A's stack name.
     cfg_b = dataclasses.replace(from_stack_file(args.stack_b), stack=cfg_a.stack)
+    # The check `pulumi up` runs against the stack's last state, here A's: a refused move stops here.
+    check_move(previous_of(cfg_a), cfg_b)
+    for warning in move_warnings(previous_of(cfg_a), cfg_b):
+        print(f"warning: {args.stack_b}: {warning}", file=sys.stderr)
     records_a = plan(args.stack_a)
     records_b = plan(args.stack_b, as_stack=stack_name(args.stack_a))
     result = diff_plans(records_a, records_b)
     print(render_diff(result))
     print("\n".join(summarize(side(cfg_a, records_a), side(cfg_b, records_b), result)))
     return 0
+
+
+def _check(args) -> int:
+    from ladder.check import check_stack, render
+    from_stack_file(args.stack)
+    violations = check_stack(args.stack)
+    print(render(violations))
+    return 1 if any(v.mandatory for v in violations) else 0
 
 
 def _verify(args) -> int:
@@ -143,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("stack_a", help=stack_help)
     diff.add_argument("stack_b", help=stack_help)
     diff.set_defaults(run=_diff)
+
+    check = commands.add_parser("check", help="run the policy pack's rules on the stack's mocked plan")
+    check.add_argument("stack", help=stack_help)
+    check.set_defaults(run=_check)
 
     verify = commands.add_parser("verify", help="run the step's outcome checks against a live deployment")
     verify.add_argument("stack", help=stack_help)

@@ -34,6 +34,10 @@ IAM_ROLE_NAME = 64
 LB_NAME = 32                         # load balancers and target groups
 RDS_IDENTIFIER = 63
 S3_BUCKET_NAME = (3, 63)
+LOG_GROUP_NAME = 512
+TAG_KEY_CHARS = 128                  # tagging quotas common to AWS services
+TAG_VALUE_CHARS = 256
+TAGS_PER_RESOURCE = 50
 
 # Pulumi auto-names a resource "<logical name>-<7 random characters>"; a bucket_prefix gets the AWS
 # provider's 26-digit unique id.
@@ -296,6 +300,41 @@ def _container_definitions(record: dict) -> tuple[list[Measure], list[Problem]]:
                     ECS_CONTAINER_DEFINITIONS_BYTES)], []
 
 
+def _kms_alias(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    name = inputs.get("name") or (inputs.get("namePrefix") or "alias/") + AUTONAME_SUFFIX.lstrip("-")
+    problems = [] if name.startswith("alias/") and not name.startswith("alias/aws/") else [
+        Problem(_label(record), f"KMS alias {name!r} must start with 'alias/' and not with the reserved 'alias/aws/'")]
+    return [], problems + _shape_problems(record, "kms", "CreateAlias", {
+        "AliasName": name, "TargetKeyId": inputs.get("targetKeyId") or "mocked-key"})
+
+
+def _log_group(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    name = _name(record)
+    # The model's pattern is unanchored; CloudWatch takes only these characters, in the whole name.
+    problems = [] if re.fullmatch(r"[.\-_/#A-Za-z0-9]+", name) else [
+        Problem(_label(record), f"log group name {name!r} may only hold letters, digits and . - _ / #")]
+    params = {"logGroupName": name, "kmsKeyId": inputs.get("kmsKeyId"), "logGroupClass": inputs.get("logGroupClass")}
+    return ([Measure(_label(record), "CloudWatch log group name (characters)", len(name), LOG_GROUP_NAME)],
+            problems + _shape_problems(record, "logs", "CreateLogGroup", params))
+
+
+def _tag_problems(record: dict) -> list[Problem]:
+    tags = record["inputs"].get("tags")
+    if not isinstance(tags, dict):
+        return []
+    problems = [f"{len(tags)} tags, AWS allows {TAGS_PER_RESOURCE}"] if len(tags) > TAGS_PER_RESOURCE else []
+    for key, value in tags.items():
+        if not 1 <= len(key) <= TAG_KEY_CHARS:
+            problems.append(f"tag key {key[:40]!r} is {len(key)} characters, AWS allows 1-{TAG_KEY_CHARS}")
+        if key.lower().startswith("aws:"):
+            problems.append(f"tag key {key!r} uses the reserved prefix 'aws:'")
+        if isinstance(value, str) and len(value) > TAG_VALUE_CHARS:
+            problems.append(f"tag {key!r} value is {len(value)} characters, AWS allows {TAG_VALUE_CHARS}")
+    return [Problem(_label(record), p) for p in problems]
+
+
 CHECKS = {
     "aws:ssm/document:Document": _document,
     "aws:ec2/instance:Instance": _instance,
@@ -310,23 +349,29 @@ CHECKS = {
     "aws:alb/targetGroup:TargetGroup": _limited_name("target group name", LB_NAME),
     "aws:rds/instance:Instance": _rds_instance,
     "aws:ecs/taskDefinition:TaskDefinition": _container_definitions,
+    "aws:kms/alias:Alias": _kms_alias,
+    "aws:cloudwatch/logGroup:LogGroup": _log_group,
 }
+
+
+INLINE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+
+
+def check_record(record: dict) -> Report:
+    """One resource on its own (the policy pack calls this per resource). A role's inline policies
+    count together: that sum is `check_inline_policies`."""
+    found = CHECKS.get(record["type"])
+    measures, problems = found(record) if found is not None else ([], [])
+    return Report(measures, problems + _tag_problems(record))
+
+
+def check_inline_policies(records: Iterable[dict]) -> Report:
+    inline = [r for r in records if r["type"] == INLINE_POLICY]
+    return Report(*_inline_policies(inline)) if inline else Report([], [])
 
 
 def check(records: Iterable[dict]) -> Report:
     """records: dicts with type, name and inputs, as `ladder plan --json` prints them."""
     records = list(records)
-    measures: list[Measure] = []
-    problems: list[Problem] = []
-    for record in records:
-        found = CHECKS.get(record["type"])
-        if found is not None:
-            more_measures, more_problems = found(record)
-            measures += more_measures
-            problems += more_problems
-    inline = [r for r in records if r["type"] == "aws:iam/rolePolicy:RolePolicy"]
-    if inline:
-        more_measures, more_problems = _inline_policies(inline)
-        measures += more_measures
-        problems += more_problems
-    return Report(measures, problems)
+    reports = [check_record(r) for r in records] + [check_inline_policies(records)]
+    return Report([m for r in reports for m in r.measures], [p for r in reports for p in r.problems])

@@ -80,8 +80,10 @@ def _unwrap(value: Any, path: str, secrets: set[str]) -> Any:
 
 
 class Mocks(pulumi.runtime.Mocks):
-    def __init__(self, region: str):
+    def __init__(self, region: str, previous: Mapping[str, Any] | None = None):
         self.region = region
+        # The stack's outputs from its last `pulumi up`, as the engine's readStackOutputs returns them.
+        self.previous = dict(previous or {})
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         state = dict(args.inputs)
@@ -121,6 +123,9 @@ class Mocks(pulumi.runtime.Mocks):
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs):
+        if args.token == "pulumi:pulumi:readStackOutputs":
+            assert args.args["name"] == f"organization/{PROJECT}/{pulumi.get_stack()}", args.args["name"]
+            return {"name": args.args["name"], "outputs": self.previous, "secretOutputNames": []}
         if args.token == "aws:ec2/getAmi:getAmi":
             return {"id": "ami-0fedcba9876543210", "imageId": "ami-0fedcba9876543210", "name": "ubuntu-noble"}
         if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
@@ -179,10 +184,12 @@ def stack_config(stack_or_path: str) -> dict[str, str]:
 
 
 def run_stack(config: Mapping[str, Any], stack: str = "test", preview: bool = False,
-              into: StackRun | None = None, secret_keys: Iterable[str] | None = None) -> StackRun:
+              into: StackRun | None = None, secret_keys: Iterable[str] | None = None,
+              previous: Mapping[str, Any] | None = None) -> StackRun:
     """Runs the program for a flat config map (`odoo-ladder:step` -> value) and returns what it did.
 
     `secret_keys`: the keys Pulumi marks secret; by default every password key, as `secure:` gives them.
+    `previous`: the stack's outputs from its last `pulumi up` (a run's `outputs`); None: a new stack.
     """
     from components.ladder import build
     from configs.load import from_pulumi
@@ -194,8 +201,9 @@ def run_stack(config: Mapping[str, Any], stack: str = "test", preview: bool = Fa
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     pulumi.runtime.settings.reset_options()
-    mocks = Mocks(flat.get("aws:region", "eu-south-1"))
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview,
+    mocks = Mocks(flat.get("aws:region", "eu-south-1"), previous)
+    # The local backend's organization: the program names its own stack organization/project/stack.
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview, organization="organization",
                              monitor=RecordingMonitor(mocks, run))
     pulumi.runtime.set_all_config(flat, list(secret_keys))
 

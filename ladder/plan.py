@@ -38,6 +38,9 @@ def plan_records(run: StackRun) -> list[dict]:
         "retain_on_delete": r.retain_on_delete,
         # `pulumi up` keeps the old value of these inputs, so a change to them is no change at all.
         "ignore_changes": sorted(r.ignore_changes),
+        # How a replacement runs: which inputs force one, and whether the old one goes first.
+        "replace_on_changes": sorted(r.replace_on_changes),
+        "delete_before_replace": r.delete_before_replace,
     } for r in run.resources]
 
 

@@ -34,19 +34,22 @@ def side(cfg: LadderConfig, records: list[dict]) -> Side:
     return Side(cfg, records, delivered(cfg))
 
 
-def _exposure(s: Side) -> dict[int, set[str]]:
-    """Port -> who may reach it."""
+def _exposure(s: Side) -> dict[tuple[int, str], set[str]]:
+    """(port, protocol) -> who may reach it: Caddy's HTTP/3 opens 443/udp beside 443/tcp."""
     groups = [r for r in s.records if r["type"] == SECURITY_GROUP]
-    exposed: dict[int, set[str]] = {}
+    exposed: dict[tuple[int, str], set[str]] = {}
     for group in groups:
         for rule in group["inputs"].get("ingress", []):
             for port in range(int(rule["fromPort"]), int(rule["toPort"]) + 1):
-                exposed.setdefault(port, set()).update(rule.get("cidrBlocks", []) + rule.get("ipv6CidrBlocks", []))
+                exposed.setdefault((port, rule.get("protocol", "tcp")), set()).update(
+                    rule.get("cidrBlocks", []) + rule.get("ipv6CidrBlocks", []))
     if not groups:  # local target: what the compose file publishes on this machine
         for service in s.delivered.services.values():
             for mapping in service.get("ports", []):
-                parts = str(mapping).split("/")[0].split(":")  # [ip:]host:container[/proto]
-                exposed.setdefault(int(parts[-2] if len(parts) > 1 else parts[0]), set()).add("this machine")
+                ports, _, protocol = str(mapping).partition("/")  # [ip:]host:container[/proto]
+                parts = ports.split(":")
+                port = int(parts[-2] if len(parts) > 1 else parts[0])
+                exposed.setdefault((port, protocol or "tcp"), set()).add("this machine")
     return exposed
 
 
@@ -54,14 +57,18 @@ def _who(sources: set[str]) -> str:
     return "the world" if sources & WORLD else ", ".join(sorted(sources))
 
 
+def _port(key: tuple[int, str]) -> str:
+    return str(key[0]) if key[1] == "tcp" else f"{key[0]}/{key[1]}"
+
+
 def ports(a: Side, b: Side) -> list[str]:
     before, after = _exposure(a), _exposure(b)
-    lines = [f"port {p} closes (was open to {_who(before[p])})" for p in sorted(before.keys() - after.keys())]
+    lines = [f"port {_port(p)} closes (was open to {_who(before[p])})" for p in sorted(before.keys() - after.keys())]
     for p in sorted(after):
         if p not in before:
-            lines.append(f"port {p} opens to {_who(after[p])}")
+            lines.append(f"port {_port(p)} opens to {_who(after[p])}")
         elif before[p] != after[p]:
-            lines.append(f"port {p} was open to {_who(before[p])}, now to {_who(after[p])}")
+            lines.append(f"port {_port(p)} was open to {_who(before[p])}, now to {_who(after[p])}")
     return lines
 
 
@@ -104,9 +111,17 @@ def secrets(a: Side, b: Side, diff: PlanDiff) -> list[str]:
     return lines
 
 
+def _host_replaced(change) -> str:
+    """The data volume attaches to one instance at a time: the old host goes before the new one comes."""
+    line = f"the host {change.name} is replaced ({', '.join(change.replaced_by)}): "
+    if change.after.get("delete_before_replace"):
+        return line + ("Odoo is down while the old host is stopped, the data volume detached and the host "
+                       "deleted, then the new host boots and the volume is attached to it (docs/step0.md)")
+    return line + "Odoo is down while the new host boots and the data volume moves to it"
+
+
 def downtime(a: Side, b: Side, diff: PlanDiff) -> list[str]:
-    lines = [f"the host {c.name} is replaced ({', '.join(c.replaced_by)}): Odoo is down while the new host "
-             f"boots and the data volume moves to it" for c in diff.replaced if c.after["type"] == INSTANCE]
+    lines = [_host_replaced(c) for c in diff.replaced if c.after["type"] == INSTANCE]
     for c in diff.updated:
         if c.after["type"] == INSTANCE:
             what = sorted({STOP_START[k] for k in c.keys if k in STOP_START})

@@ -31,12 +31,17 @@ CONFIGS = {
     "step4-secretsmanager": _with("step4", "secrets", store="secretsmanager"),
     "step1-nginx": _with("step1", "proxy", kind="nginx"),
     "step2-caddy": _with("step2", "proxy", kind="caddy"),
+    # Below Step 4 with the backup bucket kept (its timer stopped).
+    "step3-retain": _with("step3", "backup", retain=True),
+    "step0-retain": _with("step0", "backup", retain=True),
 }
 # The variants' switches, both ways: (from, to).
 SWITCHES = [("step3", "step3-secretsmanager"), ("step3-secretsmanager", "step3"),
             ("step4", "step4-secretsmanager"), ("step4-secretsmanager", "step4"),
             ("step1", "step1-nginx"), ("step1-nginx", "step1"),
-            ("step2", "step2-caddy"), ("step2-caddy", "step2")]
+            ("step2", "step2-caddy"), ("step2-caddy", "step2"),
+            ("step4", "step3-retain"), ("step3-retain", "step4"), ("step4", "step0-retain"),
+            ("step0-retain", "step4"), ("step3-retain", "step3")]
 STEPS = list(EXAMPLE_CONFIGS)
 MOVES = [(a, b) for a in STEPS for b in STEPS if a != b] + SWITCHES
 

@@ -57,7 +57,7 @@ def test_diff_step2_to_step3_prints_replacements_data_warnings_and_the_summary()
                  "!! holds data: a generated password in use by the database or Odoo; replacing deletes the old one",
                  "0 to add, 1 to update, 4 to replace, 0 to remove",
                  "What this move does:",
-                 "  ports: no change",
+                 "  ports: port 443/udp opens to the world",
                  "  services: service caddy is added",
                  "  services: service nginx is removed",
                  "  certificates: the proxy switches from nginx to caddy: a new certificate is issued for "
@@ -79,10 +79,10 @@ def test_diff_marks_a_replacement_and_the_data_at_risk(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "+- replace host-instance (aws:ec2/instance:Instance): ami" in result.stdout
     assert "downtime: the host host-instance is replaced (ami)" in result.stdout
+    # A move that would remove the bucket is refused, as `pulumi up` refuses it (configs/moves.py).
     down = ladder("diff", "configs/stacks/step4.yaml", "configs/stacks/step3.yaml")
-    assert ("- backup-bucket (aws:s3/bucket:Bucket)  !! holds data: the backup sets; migrate it first "
-            "(protected: `pulumi up` stops here, half way through the move; retained: it stays in AWS, "
-            "no longer managed)") in down.stdout
+    assert down.returncode == 2 and down.stdout == ""
+    assert "move refused:" in down.stderr and "set backup.retain: true to keep the bucket" in down.stderr
 
 
 def test_diff_of_two_stack_names_with_the_same_settings_is_empty(tmp_path):
@@ -99,3 +99,18 @@ def test_a_bad_stack_file_gets_the_config_error_and_exit_2(tmp_path):
     result = ladder("plan", str(bad))
     assert result.returncode == 2
     assert "odoo-ladder:step" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_passes_a_clean_stack_and_says_so():
+    result = ladder("check", "dev")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("no violations")
+
+
+def test_check_prints_resource_rule_and_what_to_do_and_fails_on_a_mandatory_violation():
+    result = ladder("check", "configs/stacks/step4.yaml")
+    lines = [line for line in result.stdout.splitlines() if line.startswith("MANDATORY")]
+    assert result.returncode == (1 if lines else 0)
+    for line in lines:
+        assert "(aws:" in line and "[" in line and ". Do: " in line
+    assert result.stdout.strip().splitlines()[-1].endswith(f"{len(lines)} mandatory") or not lines

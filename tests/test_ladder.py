@@ -11,24 +11,23 @@ import pytest
 
 from configs.errors import ConfigError
 from configs.load import from_stack_file
+from configs.moves import check_move, previous_of
 from ladder.diff import diff_plans
 from tests.moves import CONFIGS, MOVES, STACK, config_of, planned
 from tests.stacks import EXAMPLES
 
-BUCKET_FIX = ("the protected backup bucket is removed (up stops half way, then the history is orphaned): "
-              "refuse it unless backup.retain keeps the bucket and stops the timer (issue 9, 'Moves')")
-KNOWN_UNSAFE = {
-    ("step4", "step0"): BUCKET_FIX, ("step4", "step1"): BUCKET_FIX,
-    ("step4", "step2"): BUCKET_FIX, ("step4", "step3"): BUCKET_FIX,
-}
+# Every move of the matrix is safe or refused today; a move found unsafe gets an entry here,
+# (before, after) -> the fix it needs, as a strict xfail.
+KNOWN_UNSAFE: dict[tuple[str, str], str] = {}
 STORED_SECRET = {"aws:ssm/parameter:Parameter", "aws:secretsmanager/secret:Secret",
                  "aws:secretsmanager/secretVersion:SecretVersion"}
 
 
 def refused(before: str, after: str) -> bool:
-    """Does config refuse moving from `before` to `after`? The one place a move check plugs in."""
+    """Does the program refuse moving from `before` to `after`? The config's own check, then the
+    move check `pulumi up` runs against the stack's last state (configs/moves.py), as `ladder diff`."""
     try:
-        config_of(after)
+        check_move(previous_of(config_of(before)), config_of(after))
     except ConfigError:
         return True
     return False
@@ -84,14 +83,15 @@ def test_no_move_replaces_the_host_or_anything_that_holds_data(before, after):
     assert replaced == [], f"{before} -> {after} replaces {replaced}"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "a Secrets Manager secret removed by a store switch is only scheduled for deletion (7 days), so "
-    "switching back within the window fails: free the name at once (recovery_window_in_days=0 once the "
-    "values are in the other store) or keep the secrets (issue 9, 'Moves')"))
 def test_a_store_switch_back_to_secrets_manager_finds_the_names_free():
+    """A secret left with a recovery window keeps its name taken for that long, and a retained one for
+    ever: either way switching back fails. Deleted at once, the name is free (docs/secrets.md)."""
     secrets = [r for r in planned("step3-secretsmanager") if r["type"] == "aws:secretsmanager/secret:Secret"]
     assert secrets
-    assert all(r["inputs"].get("recoveryWindowInDays") == 0 or r["retain_on_delete"] for r in secrets)
+    assert all(r["inputs"].get("recoveryWindowInDays") == 0 and not r["retain_on_delete"] for r in secrets)
+    # By the time they are deleted, the values are in the other store: created in the same move.
+    after = {r["name"] for r in planned("step3") if r["type"] == "aws:ssm/parameter:Parameter"}
+    assert {r["name"] for r in secrets} == after
 
 
 def test_entering_step3_rotates_the_generated_passwords_and_loses_nothing():
@@ -111,3 +111,19 @@ def test_the_data_volume_is_stateful_in_every_aws_example():
     for path in EXAMPLES:
         volumes = [r for r in planned(path.stem) if r["type"] == "aws:ebs/volume:Volume"]
         assert volumes and all(v["protect"] and v["retain_on_delete"] for v in volumes), path.stem
+
+
+def test_moving_below_step4_is_refused_until_backup_retain_keeps_the_bucket():
+    assert refused("step4", "step3") and refused("step4", "step0") and refused("step3-retain", "step3")
+    with pytest.raises(ConfigError, match=r"odoo-ladder:backup\.retain: .*set backup\.retain: true to keep the bucket"):
+        check_move(previous_of(config_of("step4")), config_of("step3"))
+    assert not refused("step4", "step3-retain") and not refused("step3-retain", "step4")
+
+
+def test_a_retained_bucket_keeps_its_settings_and_the_host_stops_using_it():
+    kept = {r["type"].split(":")[-1] for r in planned("step3-retain") if r["parent"] == "backup"}
+    assert {"Bucket", "BucketVersioning", "BucketLifecycleConfiguration", "BucketPublicAccessBlock",
+            "BucketPolicy"} <= kept
+    assert "RolePolicy" not in kept, "the host may no longer write to a bucket it does not back up to"
+    result = diff_plans(list(planned("step4")), list(planned("step3-retain")))
+    assert [r["name"] for r in result.removed if r["parent"] == "backup"] == ["backup-host"]

@@ -13,8 +13,12 @@ SG = "aws:ec2/securityGroup:SecurityGroup"
 def test_from_step1_only_80_and_443_are_public(step, proxy):
     run = run_stack(aws(step))
     ingress = run.one(SG).inputs["ingress"]
-    assert sorted((r["fromPort"], r["toPort"], tuple(r["cidrBlocks"])) for r in ingress) == [
+    # Caddy's HTTP/3 adds 443/udp (components/proxy/ports.py); TCP is 80 and 443 for both.
+    tcp = [r for r in ingress if r["protocol"] == "tcp"]
+    assert sorted((r["fromPort"], r["toPort"], tuple(r["cidrBlocks"])) for r in tcp) == [
         (80, 80, ("0.0.0.0/0",)), (443, 443, ("0.0.0.0/0",))]
+    assert {(r["fromPort"], r["protocol"]) for r in ingress if r["protocol"] != "tcp"} == (
+        {(443, "udp")} if proxy == "caddy" else set())
     assert run.outputs["components"][-1] == f"proxy:{proxy}"
 
 

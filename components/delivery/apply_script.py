@@ -13,9 +13,12 @@ import yaml
 from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, project_name
 from components.app.service import OdooService
 from components.backup.host_files import INSTALL_PATHS
+from components.backup.retired import render_retire_host_files
 from components.delivery.artifact import PROJECT
 from components.delivery.secrets_steps import (SECRET_ENV, fingerprint_command, host_write_secrets, host_writer,
                                                local_write_secrets, set_role_password)
+from components.delivery.preflight import DOCKER_PREFLIGHT
+from components.delivery.stale_files import remove_stale_files
 
 
 # Locally the secrets come from the environment: a missing or unsafe one stops the script before
@@ -38,8 +41,20 @@ def _install(path: str) -> str:
 
 
 def _prepare_data_dirs(service: OdooService, volumes: list[str]) -> str:
-    """On the AWS host the named volumes bind to the EBS data volume; the filestore is the odoo user's."""
-    lines = [f'mountpoint -q {HOST_DATA_DIR} || {{ echo "odoo-ladder: {HOST_DATA_DIR} is not mounted; '
+    """On the AWS host the named volumes bind to the EBS data volume; the filestore is the odoo user's.
+
+    The folder's mode is what the container sees at the mount point. Root-only (0700) suits what only
+    root in its container opens; two proxy volumes are read by nginx's unprivileged workers (uid 101):
+    - certbot_webroot: certbot (root) writes the HTTP-01 answers, the workers serve them; at 0700
+      every challenge got 403 and no certificate was ever issued;
+    - proxy_logs: after a rotation `nginx -s reopen` has each worker open the log path itself, so
+      the folder needs search permission (not read: 0711 lists nothing to others).
+    `install -d -m` also sets the mode of a folder that exists, so a rollout repairs older hosts.
+    The `data volumes` markers let the proxy lab run exactly these lines (tests/proxy/netns_lab.py).
+    """
+    readable_by_workers = {"certbot_webroot": "0755", "proxy_logs": "0711"}
+    lines = ["# data volumes: begin",
+             f'mountpoint -q {HOST_DATA_DIR} || {{ echo "odoo-ladder: {HOST_DATA_DIR} is not mounted; '
              f'refusing to write data to the root disk" >&2; exit 1; }}']
     for name in volumes:
         if name == FILESTORE_VOLUME:
@@ -48,7 +63,9 @@ def _prepare_data_dirs(service: OdooService, volumes: list[str]) -> str:
             lines.append(f'if [ "$(stat -c %u {HOST_DATA_DIR}/{name})" != "{service.uid}" ]; then '
                          f"chown -R {service.uid}:{service.gid} {HOST_DATA_DIR}/{name}; fi")
         else:
-            lines.append(f"install -d -m 0700 {HOST_DATA_DIR}/{name}")
+            mode = readable_by_workers.get(name, "0700")
+            lines.append(f"install -d -m {mode} -o root -g root {HOST_DATA_DIR}/{name}")
+    lines.append("# data volumes: end")
     return "\n".join(lines) + "\n"
 
 
@@ -56,7 +73,7 @@ def _install_host_files(files: dict[str, str]) -> str:
     """Step 4: the backup commands, their timer and the restore defaults go to their places."""
     present = {path: target for path, target in INSTALL_PATHS.items() if path in files}
     if not present:
-        return ""
+        return render_retire_host_files()
     lines = [f"install -D -m {'0755' if '/bin/' in path else '0644'} {path} {target}"
              for path, target in present.items()]
     lines += ["systemctl daemon-reload", "systemctl enable --now odoo-backup.timer"]
@@ -100,6 +117,7 @@ set -euo pipefail
 # Whatever this creates is private unless said otherwise (install_file gives each file its mode).
 umask 077
 
+{DOCKER_PREFLIGHT}
 dir="{project_dir}"
 # The project's files travel beside this script, in the bundle it was unpacked from.
 bundle="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)/{PROJECT}"
@@ -118,7 +136,7 @@ install_file() {{
     mv "$1.new" "$1"
 }}
 
-{''.join(_install(path) for path in sorted(files))}
+{''.join(_install(path) for path in sorted(files))}{remove_stale_files(files)}
 {REMOVE_OLD_SECRETS}{REMOVE_OLD_SECRETS_ON_HOST if on_host else ''}{_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}
 compose() {{ docker compose -p {name} "$@"; }}
 {host_writer(service, project_dir) if on_aws else ''}{check_rotation}{write_secrets}compose up -d --wait db

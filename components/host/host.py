@@ -43,6 +43,7 @@ class Host(pulumi.ComponentResource):
     role_name: pulumi.Output[str]
     role_arn: pulumi.Output[str]
     data_volume_id: pulumi.Output[str]
+    data_volume_zone: pulumi.Output[str]
 
     def __init__(self, name: str, args: HostArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("odoo-ladder:host:Host", name, None, opts)
@@ -53,7 +54,7 @@ class Host(pulumi.ComponentResource):
         ingress = []
         for rule in public_ingress(cfg):
             blocks = {"ipv6_cidr_blocks": [rule.cidr]} if ":" in rule.cidr else {"cidr_blocks": [rule.cidr]}
-            ingress.append({"protocol": "tcp", "from_port": rule.port, "to_port": rule.port,
+            ingress.append({"protocol": rule.protocol, "from_port": rule.port, "to_port": rule.port,
                             "description": rule.description, **blocks})
         group = aws.ec2.SecurityGroup(
             f"{name}-sg", vpc_id=args.vpc_id, description=f"odoo-ladder {cfg.stack} host", ingress=ingress,
@@ -78,7 +79,9 @@ class Host(pulumi.ComponentResource):
         volume = aws.ebs.Volume(
             f"{name}-data", availability_zone=args.availability_zone, size=cfg.settings.host.data_volume_gb,
             type="gp3", encrypted=True, final_snapshot=True, tags={**tags, "Name": f"odoo-ladder-{cfg.stack}-data"},
-            opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True))
+            # Its zone is chosen once (components/network/zones.py); a different answer never moves it.
+            opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True,
+                                        ignore_changes=["availabilityZone"]))
 
         instance = aws.ec2.Instance(
             f"{name}-instance", ami=ami, instance_type=cfg.settings.host.instance_type,
@@ -89,9 +92,16 @@ class Host(pulumi.ComponentResource):
                                "volume_size": cfg.settings.host.root_volume_gb},
             user_data=volume.id.apply(render_user_data), tags=tags,
             # The agent registers, and runs the delivery's association, only with its policy in place.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored, depends_on=[agent]))
+            # A new AMI replaces the host: the old one goes first (docs/step0.md, "Changing the AMI"),
+            # because the data volume can be attached to one instance only.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored, depends_on=[agent],
+                                        delete_before_replace=True))
+        # Replaced with its instance, and detached (the instance stopped first, so PostgreSQL shuts
+        # down cleanly) before the new attachment: two at once is VolumeInUse, and `up` stops half done.
         aws.ec2.VolumeAttachment(f"{name}-data-attachment", device_name=DATA_DEVICE, volume_id=volume.id,
-                                 instance_id=instance.id, stop_instance_before_detaching=True, opts=child)
+                                 instance_id=instance.id, stop_instance_before_detaching=True,
+                                 opts=pulumi.ResourceOptions(parent=self, replace_on_changes=["instanceId"],
+                                                             delete_before_replace=True))
         address = aws.ec2.Eip(f"{name}-eip", domain="vpc", instance=instance.id, tags=tags, opts=child)
 
         self.instance_id = instance.id
@@ -100,6 +110,7 @@ class Host(pulumi.ComponentResource):
         self.role_name = role.name
         self.role_arn = role.arn
         self.data_volume_id = volume.id
+        self.data_volume_zone = volume.availability_zone
         self.register_outputs({"instance_id": self.instance_id, "public_ip": self.public_ip,
                                "security_group_id": self.security_group_id, "role_name": self.role_name,
                                "role_arn": self.role_arn,

@@ -13,8 +13,10 @@ PUBLIC_SUBNETS = ("10.42.0.0/24", "10.42.1.0/24")
 
 
 class NetworkArgs:
-    def __init__(self, stack: str):
+    def __init__(self, stack: str, zones: list[str]):
         self.stack = stack
+        # One per public subnet, the host's first (components/network/zones.py chooses them).
+        self.zones = zones
 
 
 class Network(pulumi.ComponentResource):
@@ -32,17 +34,19 @@ class Network(pulumi.ComponentResource):
         gateway = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags=tags, opts=child)
         routes = aws.ec2.RouteTable(f"{name}-public", vpc_id=vpc.id, tags=tags, opts=child,
                                     routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": gateway.id}])
-        zones = aws.get_availability_zones(state="available").names
         subnets = []
         for index, cidr in enumerate(PUBLIC_SUBNETS):
+            # A subnet stays in the zone it was made in: a different answer from a zone lookup (stacks
+            # made before the zone was kept) must not replace it, nor the host inside it.
             subnet = aws.ec2.Subnet(f"{name}-public-{index}", vpc_id=vpc.id, cidr_block=cidr,
-                                    availability_zone=zones[index % len(zones)],
-                                    map_public_ip_on_launch=False, tags=tags, opts=child)
+                                    availability_zone=args.zones[index],
+                                    map_public_ip_on_launch=False, tags=tags,
+                                    opts=pulumi.ResourceOptions(parent=self, ignore_changes=["availabilityZone"]))
             aws.ec2.RouteTableAssociation(f"{name}-public-{index}", subnet_id=subnet.id,
                                           route_table_id=routes.id, opts=child)
             subnets.append(subnet)
 
         self.vpc_id = vpc.id
         self.public_subnet_ids = [subnet.id for subnet in subnets]
-        self.zones = [zones[index % len(zones)] for index in range(len(PUBLIC_SUBNETS))]
+        self.zones = list(args.zones)
         self.register_outputs({"vpc_id": self.vpc_id, "public_subnet_ids": self.public_subnet_ids})

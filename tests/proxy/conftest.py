@@ -2,10 +2,11 @@
 import pytest
 
 from tests.proxy.lab import start_lab, stop_lab
-from tests.tools import require_caddy, require_root, require_tool
+from tests.tools import require_caddy, require_root, require_tool, require_traefik
 
 LAB_TOOLS = {
     "caddy": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "setpriv"],
+    "traefik": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "setpriv"],
     "nginx": ["unshare", "nsenter", "ip", "openssl", "pebble", "pebble-challtestsrv", "nginx", "certbot", "setpriv"],
 }
 
@@ -16,6 +17,8 @@ def _lab(kind: str, tmp_path_factory):
         require_tool(tool)
     if kind == "caddy":
         require_caddy()
+    if kind == "traefik":
+        require_traefik()
     lab = start_lab(kind, tmp_path_factory.mktemp(f"{kind}-lab"))
     yield lab
     stop_lab(lab.process)
@@ -31,7 +34,12 @@ def nginx_lab(tmp_path_factory):
     yield from _lab("nginx", tmp_path_factory)
 
 
-@pytest.fixture(params=["caddy", "nginx"])
+@pytest.fixture(scope="session")
+def traefik_lab(tmp_path_factory):
+    yield from _lab("traefik", tmp_path_factory)
+
+
+@pytest.fixture(params=["caddy", "nginx", "traefik"])
 def any_lab(request):
-    """Each behaviour both proxies must share, run against each."""
+    """Each behaviour the proxies must share, run against each."""
     return request.getfixturevalue(f"{request.param}_lab")

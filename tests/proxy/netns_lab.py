@@ -3,8 +3,10 @@
 In a private network (only `lo`) and mount namespace it starts pebble and its mock DNS,
 the Odoo stand-ins, and one proxy exactly as its rendered compose service would run it:
 every rendered file is bind-mounted read-only at the container path the compose service
-mounts it at, named volumes become empty tmpfs directories, and the host's caddy, nginx
-and certbot run the image's command. Then it prints one JSON line (READY) and keeps
+mounts it at, named volumes are the folders the rendered apply script prepares on the AWS host
+(host_volumes.py: same modes, same owners), and the host's caddy, nginx and certbot run the
+image's command. `odoo` resolves only through a stand-in for Docker's DNS (docker_dns.py), as in
+a container; a second set of stand-ins waits on NEXT_ODOO_IP for a test that "recreates" odoo. Then it prints one JSON line (READY) and keeps
 everything up until its stdin closes; tests run commands inside with `nsenter -t PID -n -m`.
 
 Addresses: the proxy's "public" address is 127.0.0.2 (the domain resolves there), the
@@ -24,10 +26,17 @@ from pathlib import Path
 
 from components.app.hardening import profile
 from components.proxy import ProxySite, render_proxy
-from tests.proxy import pebble
+from components.proxy.caddy import CADDY_ACCESS_LOG
+from components.proxy.nginx import nginx_paths
+from components.proxy.traefik import PATHS as TRAEFIK_PATHS
+from components.proxy.nginx_version import NginxFeatures, parse_version
+from tests.proxy import docker_dns, host_volumes, pebble
 
 PUBLIC_IP = "127.0.0.2"
 CLIENT_IP = "127.0.0.3"
+ODOO_IP = "127.0.0.1"
+# Where the odoo container "comes back" when a test recreates it.
+NEXT_ODOO_IP = "127.0.0.4"
 # Emptied in this namespace only, so named volumes and state dirs start fresh.
 PRIVATE_TMPFS = ["/var/log", "/var/lib", "/var/www", "/run", "/opt", "/etc/letsencrypt", "/etc/nginx"]
 PYTHON = sys.executable
@@ -82,6 +91,11 @@ def wait_for_certificate(domain: str, root: Path, seconds: float) -> None:
     raise TimeoutError(f"no certificate for {domain} from pebble after {seconds}s: {last_error}")
 
 
+def installed_nginx() -> NginxFeatures:
+    done = subprocess.run(["nginx", "-v"], capture_output=True, text=True, check=True)
+    return NginxFeatures(parse_version(done.stderr + done.stdout))
+
+
 def as_its_container(service: str, command: list[str]) -> list[str]:
     """Run a proxy process with exactly the privileges its compose service gets: the capabilities
     components/app/hardening.py adds back after `cap_drop: [ALL]`, and no-new-privileges."""
@@ -91,6 +105,10 @@ def as_its_container(service: str, command: list[str]) -> list[str]:
 
 
 class Lab:
+    # Short check intervals and a small log so the tests need not wait a minute; the scripts are
+    # unchanged. The benchmark keeps the rendered intervals (its subclass empties this).
+    fast_logs = {"LOG_MAX_BYTES": str(NGINX_TEST_LOG_MAX_BYTES), "LOG_KEEP": "3"}
+
     def __init__(self, kind: str, workdir: Path, domain: str) -> None:
         self.kind = kind
         self.workdir = workdir
@@ -105,7 +123,11 @@ class Lab:
             internal_ca=False,
             odoo_version="18.0",
         )
-        self.bundle = render_proxy(self.site, kind)
+        # nginx: the files are rendered for the nginx that runs them here (Debian's); the shipped
+        # image's render is checked against its version's directives (test_nginx_versions.py).
+        self.nginx = installed_nginx() if kind == "nginx" else NginxFeatures()
+        self.bundle = render_proxy(self.site, kind, self.nginx)
+        self.volumes: dict[str, Path] = {}
 
     # -- processes ------------------------------------------------------------------
     def start(self, name: str, command: list[str], env: dict | None = None) -> subprocess.Popen:
@@ -134,14 +156,20 @@ class Lab:
         run("ip", "link", "set", "lo", "up")
 
     def setup_mounts(self) -> None:
+        if self.kind == "traefik":
+            self.overlay_etc()
         mime_types = Path("/etc/nginx/mime.types").read_text() if Path("/etc/nginx/mime.types").exists() else ""
         system_bundle = Path("/etc/ssl/certs/ca-certificates.crt").read_text()
         for directory in PRIVATE_TMPFS:
             if Path(directory).is_dir():
                 run("mount", "-t", "tmpfs", "tmpfs", directory)
         hosts = self.workdir / "hosts"
-        hosts.write_text(f"127.0.0.1 localhost odoo\n{PUBLIC_IP} {self.domain}\n")
+        # No `odoo` here: a container finds it through Docker's DNS only (resolv.conf below).
+        hosts.write_text(f"127.0.0.1 localhost\n{PUBLIC_IP} {self.domain}\n")
         run("mount", "--bind", str(hosts), "/etc/hosts")
+        resolv = self.workdir / "resolv.conf"
+        resolv.write_text(docker_dns.RESOLV_CONF)
+        run("mount", "--bind", str(resolv), "/etc/resolv.conf")
         # The system bundle plus pebble's listener CA: caddy and certbot trust the ACME
         # server the way they trust Let's Encrypt, with no test-only flag.
         bundle = self.workdir / "ca-certificates.crt"
@@ -156,11 +184,24 @@ class Lab:
             Path("/etc/nginx/conf.d").mkdir()
             Path("/etc/nginx/nginx.conf").write_text(IMAGE_LIKE_NGINX_CONF)
             Path("/etc/nginx/mime.types").write_text(mime_types)
+        self.volumes = host_volumes.prepare(self.kind)
         self.mount_service_volumes()
+
+    def overlay_etc(self) -> None:
+        """Traefik's files go under /etc/traefik, which this machine lacks: an overlay (this mount
+        namespace only, first, under everything mounted below /etc) lets the lab create it."""
+        overlay = self.workdir / "etc-overlay"
+        overlay.mkdir()
+        run("mount", "-t", "tmpfs", "tmpfs", str(overlay))
+        (overlay / "upper").mkdir()
+        (overlay / "work").mkdir()
+        run("mount", "-t", "overlay", "overlay", "-o",
+            f"lowerdir=/etc,upperdir={overlay}/upper,workdir={overlay}/work", "/etc")
 
     def mount_service_volumes(self) -> None:
         """Mount what each compose service mounts, where it mounts it."""
         project = self.workdir / "project"
+        mounted: set[str] = set()
         for relative, content in self.bundle.files.items():
             path = project / relative
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -177,9 +218,18 @@ class Lab:
                 elif target in ("/data", "/config"):
                     continue  # caddy's XDG dirs: set through the environment below, as the image does
                 else:
-                    Path(target).mkdir(parents=True, exist_ok=True)
+                    # The host's folder for this named volume, as the apply script left it.
+                    if target not in mounted:  # nginx and certbot share the webroot
+                        Path(target).mkdir(parents=True, exist_ok=True)
+                        run("mount", "--bind", str(self.volumes[source]), target)
+                        mounted.add(target)
 
     # -- services ---------------------------------------------------------------------
+    def start_docker_dns(self) -> None:
+        self.start("docker-dns", docker_dns.command())
+        wait_for_port("127.0.0.1", docker_dns.MANAGEMENT_PORT)
+        docker_dns.point("odoo", ODOO_IP)
+
     def start_acme(self) -> None:
         pebble_dir = self.workdir / "pebble"
         config = pebble.write_config(pebble_dir, self.listener_cert, self.listener_key)
@@ -191,21 +241,28 @@ class Lab:
         self.issuing_root = pebble.fetch_issuing_root(self.listener_ca, self.workdir / "pebble-root.pem")
 
     def start_standins(self) -> None:
-        self.start("standins", [PYTHON, "-m", "tests.proxy.standins", "--host", "127.0.0.1"])
-        wait_for_port("127.0.0.1", 8069)
-        wait_for_port("127.0.0.1", 8072)
+        for name, address in (("standins", ODOO_IP), ("standins-next", NEXT_ODOO_IP)):
+            self.start(name, [PYTHON, "-m", "tests.proxy.standins", "--host", address])
+            wait_for_port(address, 8069)
+            wait_for_port(address, 8072)
 
     def start_caddy(self) -> None:
-        env = {**os.environ, "XDG_DATA_HOME": str(self.workdir / "caddy-data"),
-               "XDG_CONFIG_HOME": str(self.workdir / "caddy-config")}
+        # The image sets XDG_DATA_HOME=/data and XDG_CONFIG_HOME=/config, its two volumes.
+        env = {**os.environ, "XDG_DATA_HOME": str(self.volumes["caddy_data"]),
+               "XDG_CONFIG_HOME": str(self.volumes["caddy_config"])}
         # The caddy image's command.
         self.start("caddy", as_its_container("caddy", ["caddy", "run", "--config", "/etc/caddy/Caddyfile",
                                                        "--adapter", "caddyfile"]), env)
 
+    def start_traefik(self) -> None:
+        traefik = self.bundle.services["traefik"]
+        fast = {"LOG_CHECK_SECONDS": "1", **self.fast_logs} if self.fast_logs else {}
+        self.start("traefik", as_its_container("traefik", traefik["entrypoint"]),
+                   {**os.environ, **traefik["environment"], **fast})
+
     def start_nginx(self) -> None:
         nginx, certbot = self.bundle.services["nginx"], self.bundle.services["certbot"]
-        # Short intervals so the test need not wait a minute; the scripts are unchanged.
-        fast = {"CERT_CHECK_SECONDS": "1", "LOG_MAX_BYTES": str(NGINX_TEST_LOG_MAX_BYTES), "LOG_KEEP": "3"}
+        fast = {"CERT_CHECK_SECONDS": "1", **self.fast_logs} if self.fast_logs else {}
         self.start("nginx", as_its_container("nginx", nginx["entrypoint"]),
                    {**os.environ, **nginx["environment"], **fast})
         wait_for_port(PUBLIC_IP, 80)
@@ -218,13 +275,11 @@ class Lab:
             self.workdir / "listener")
         self.setup_network()
         self.setup_mounts()
+        self.start_docker_dns()
         self.start_acme()
         self.start_standins()
         started = time.monotonic()
-        if self.kind == "caddy":
-            self.start_caddy()
-        else:
-            self.start_nginx()
+        {"caddy": self.start_caddy, "nginx": self.start_nginx, "traefik": self.start_traefik}[self.kind]()
         wait_for_certificate(self.domain, self.issuing_root, seconds=120)
         return {
             "pid": os.getpid(),
@@ -234,13 +289,18 @@ class Lab:
             "client_ip": CLIENT_IP,
             "root_ca": str(self.issuing_root),
             "workdir": str(self.workdir),
+            "access_log": {"caddy": CADDY_ACCESS_LOG, "nginx": nginx_paths(self.site).access_log,
+                           "traefik": TRAEFIK_PATHS.access_log}[self.kind],
+            "odoo_ip": ODOO_IP,
+            "next_odoo_ip": NEXT_ODOO_IP,
+            "nginx_version": self.nginx.label if self.kind == "nginx" else None,
             "issuance_seconds": round(time.monotonic() - started, 2),
         }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--kind", choices=["caddy", "nginx"], required=True)
+    parser.add_argument("--kind", choices=["caddy", "nginx", "traefik"], required=True)
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--domain", default="erp.example.com")
     args = parser.parse_args()

@@ -92,6 +92,13 @@ def served_certificate(host: str, port: int, server_name: str, cafile: str) -> d
     }
 
 
+def docker_dns(name: str, address: str | None = None) -> dict:
+    """Point a compose service name at a new address, or (None) take it out, as Docker's DNS would."""
+    from tests.proxy import docker_dns as dns
+    dns.point(name, address) if address else dns.remove(name)
+    return {"name": name, "address": address}
+
+
 def run_check(module: str, function: str, kwargs: dict) -> dict:
     """Run one of ladder.checks.<module>.<function>; lists become tuples (ports)."""
     check = getattr(importlib.import_module(f"ladder.checks.{module}"), function)
@@ -99,7 +106,8 @@ def run_check(module: str, function: str, kwargs: dict) -> dict:
     return dataclasses.asdict(check(**kwargs))
 
 
-FUNCTIONS = {f.__name__: f for f in (http_request, http_burst, websocket_echo, served_certificate, run_check)}
+FUNCTIONS = {f.__name__: f for f in (http_request, http_burst, websocket_echo, served_certificate, docker_dns,
+                                             run_check)}
 
 if __name__ == "__main__":
     result = FUNCTIONS[sys.argv[1]](**json.loads(sys.argv[2]))

@@ -45,6 +45,8 @@ class EchoHandler(BaseHTTPRequestHandler):
             remaining -= len(chunk)
         echo = {
             "standin": "odoo-http",
+            # Which stand-in answered: tells an old odoo container's address from a new one.
+            "address": self.server.server_address[0],
             "method": self.command,
             "path": self.path,
             "headers": [[k, v] for k, v in self.headers.items()],

@@ -112,7 +112,7 @@ def test_text_is_compressed_binary_is_not(any_lab):
 def test_access_log_is_written_to_the_log_volume(any_lab):
     marker = "/web/access-log-probe"
     get(any_lab, marker)
-    log_path = "/var/log/caddy/access.log" if any_lab.info["kind"] == "caddy" else "/var/log/nginx/odoo/access.log"
+    log_path = any_lab.info["access_log"]
     # Read all rotated files too: nginx's lab rotates at a small size.
     logs = any_lab.exec("sh", "-c", f"cat {log_path}*").stdout
     assert marker in logs

@@ -45,6 +45,14 @@ def test_caddy_runs_with_net_bind_service_only(caddy_lab):
         assert process["no_new_privs"] == "1"
 
 
+def test_traefik_runs_with_net_bind_service_only(traefik_lab):
+    running = processes(traefik_lab, "traefik")
+    assert running
+    for process in running:
+        assert process["bounding"] == mask("traefik") == f"{1 << 10:016x}"
+        assert process["no_new_privs"] == "1"
+
+
 def test_nginx_master_has_its_four_capabilities_and_its_workers_none(nginx_lab):
     running = processes(nginx_lab, "nginx")
     masters = [p for p in running if p["uid"] == "0"]

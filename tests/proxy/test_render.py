@@ -38,7 +38,7 @@ def test_caddy_without_email_has_no_email_line():
     assert "\temail" not in render_caddyfile(site(acme_email=None))
 
 
-@pytest.mark.parametrize("kind", ["caddy", "nginx"])
+@pytest.mark.parametrize("kind", ["caddy", "nginx", "traefik"])
 def test_bundle_publishes_only_80_and_443_on_edge(kind):
     bundle = render_proxy(site(), kind)
     public = [s for s in bundle.services.values() if "ports" in s]
@@ -51,7 +51,7 @@ def test_bundle_publishes_only_80_and_443_on_edge(kind):
         assert {"max-size", "max-file"} <= service["logging"]["options"].keys()
 
 
-@pytest.mark.parametrize("kind", ["caddy", "nginx"])
+@pytest.mark.parametrize("kind", ["caddy", "nginx", "traefik"])
 def test_every_mounted_file_is_rendered_and_every_volume_declared(kind):
     bundle = render_proxy(site(), kind)
     for service in bundle.services.values():
@@ -68,11 +68,12 @@ def test_certificates_persist_on_named_volumes():
     assert "caddy_data:/data" in render_proxy(site(), "caddy").services["caddy"]["volumes"]
     nginx = render_proxy(site(), "nginx")
     assert "letsencrypt:/etc/letsencrypt" in nginx.services["certbot"]["volumes"]
+    assert "traefik_acme:/var/lib/traefik" in render_proxy(site(), "traefik").services["traefik"]["volumes"]
 
 
 def test_unknown_kind_is_refused_by_key():
     with pytest.raises(ValueError, match="proxy.kind"):
-        render_proxy(site(), "traefik")
+        render_proxy(site(), "haproxy")
 
 
 def test_nginx_sets_forwarded_headers_in_every_proxied_location():
@@ -86,3 +87,16 @@ def test_nginx_sets_forwarded_headers_in_every_proxied_location():
 def test_certbot_script_without_email_registers_without_one():
     script = render_proxy(site(acme_email=None), "nginx").files["proxy/certbot/certbot.sh"]
     assert "--register-unsafely-without-email" in script and "--email" not in script
+
+
+def test_traefik_reads_files_only_never_the_docker_socket():
+    bundle = render_proxy(site(), "traefik")
+    assert not any("docker.sock" in volume for volume in bundle.services["traefik"]["volumes"])
+    static = bundle.files["proxy/traefik/traefik.yml"]
+    assert "docker" not in static and "file:" in static
+
+
+def test_traefik_without_acme_locally_has_no_resolver():
+    bundle = render_proxy(site(domain="odoo.localhost", internal_ca=True, acme_email=None), "traefik")
+    assert "certificatesResolvers" not in bundle.files["proxy/traefik/traefik.yml"]
+    assert "certResolver" not in bundle.files["proxy/traefik/dynamic.yml"]

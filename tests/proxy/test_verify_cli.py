@@ -4,7 +4,7 @@ import sys
 import pytest
 
 
-@pytest.fixture(params=[("caddy", 1), ("nginx", 2)], ids=["caddy", "nginx"])
+@pytest.fixture(params=[("caddy", 1), ("nginx", 2), ("traefik", 1)], ids=["caddy", "nginx", "traefik"])
 def lab_and_stack(request, tmp_path):
     kind, step = request.param
     lab = request.getfixturevalue(f"{kind}_lab")
@@ -12,7 +12,8 @@ def lab_and_stack(request, tmp_path):
     def stack(domain: str) -> str:
         path = tmp_path / f"Pulumi.lab-{kind}.yaml"
         path.write_text(f"config:\n  aws:region: eu-south-1\n  odoo-ladder:target: aws\n  odoo-ladder:step: {step}\n"
-                        f"  odoo-ladder:domain: {domain}\n  odoo-ladder:acme_email: ops@example.org\n")
+                        f"  odoo-ladder:domain: {domain}\n  odoo-ladder:acme_email: ops@example.org\n"
+                        f"  odoo-ladder:proxy: {{kind: {kind}}}\n")
         return str(path)
     return lab, stack
 
