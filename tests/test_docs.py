@@ -28,20 +28,26 @@ EXAMPLE = "configs/stacks/step4.yaml"
 PLACEHOLDERS = {
     "<Elastic IP>": "203.0.113.10", "<elastic ip>": "203.0.113.10", "IP": "203.0.113.10", "HOST": "203.0.113.10",
     '"$(pulumi stack output backup_bucket)"': "example-backup-bucket",
-    "STACK": EXAMPLE, "<stack>": EXAMPLE, "A": "configs/stacks/step3.yaml", "B": EXAMPLE,
+    "STACK": EXAMPLE, "<stack>": EXAMPLE, "Pulumi.prod.yaml": EXAMPLE, "A": "configs/stacks/step3.yaml", "B": EXAMPLE,
 }
 # `odoo-ladder:` words in the docs that are not keys, on purpose.
 NOT_KEYS = {"wokers": "docs/config.md's example of a mistyped key and the suggestion it gets",
-            "ci": "docs/step6.md: a tag the CI roles carry, not a config key"}
+            "ci": "docs/step6.md: a tag the CI roles carry, not a config key",
+            "stack": "the tag every resource carries (docs/policy.md), not a config key"}
+# `ladder check` reports violations with exit 1: the command ran. A doc line that says the command
+# "refuses" quotes a refused move: it must still be refused (exit 2, "move refused").
+CHECK_RAN = {0, 1}
 
 
-def _commands() -> list[tuple[str, str]]:
+def _commands() -> list[tuple[str, str, bool]]:
+    """(doc, command, refused): each quoted command, and whether its line says it refuses."""
     found = set()
     for doc in DOCS:
-        for match in re.finditer(r"python -m ladder ([^`\n]*)", doc.read_text()):
-            command = match.group(1).strip()
-            if command and not command.startswith(("{", "[")):
-                found.add((str(doc.relative_to(ROOT)), command))
+        for line in doc.read_text().splitlines():
+            for match in re.finditer(r"python -m ladder ([^`\n]*)", line):
+                command = match.group(1).split("  #")[0].strip()  # a code line's trailing comment
+                if command and not command.startswith(("{", "[")):
+                    found.add((str(doc.relative_to(ROOT)), command, "refuses" in line[match.end():]))
     return sorted(found)
 
 
@@ -64,8 +70,8 @@ def test_docs_quote_ladder_commands():
     assert len(_commands()) > 20
 
 
-@pytest.mark.parametrize("doc,command", _commands(), ids=lambda v: v if "/" not in v or " " in v else v)
-def test_every_quoted_ladder_command_runs(doc, command, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("doc,command,refused", _commands(), ids=str)
+def test_every_quoted_ladder_command_runs(doc, command, refused, tmp_path, monkeypatch, capsys):
     argv = _argv(command, tmp_path)
     if argv[0] == "verify":  # needs a live deployment: only its arguments are checked
         args = parser().parse_args(argv)
@@ -74,7 +80,13 @@ def test_every_quoted_ladder_command_runs(doc, command, tmp_path, monkeypatch, c
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr("ladder.plan.plan", lambda s, as_stack=None: list(_cached_plan(s, as_stack)))
     code = main(argv)
-    assert code == 0, f"{doc}: `python -m ladder {command}` exited {code}: {capsys.readouterr()}"
+    said = capsys.readouterr()
+    if refused:
+        assert code == 2 and "refused" in said.err, f"{doc} says `{command}` refuses, but it exited {code}"
+    elif argv[0] == "check":
+        assert code in CHECK_RAN, f"{doc}: `python -m ladder {command}` exited {code}: {said}"
+    else:
+        assert code == 0, f"{doc}: `python -m ladder {command}` exited {code}: {said}"
 
 
 def _key_exists(path: list[str]) -> bool:
