@@ -76,6 +76,9 @@ class BackupSettings(Model):
     keep_days: int = Field(default=30, ge=1, le=3650)
     # Move sets older than this to S3 Standard-IA (30 days at least); None keeps them in Standard.
     cold_after_days: Optional[int] = Field(default=None, ge=30, le=3650)
+    # S3 Object Lock mode of the sets' default retention (keep_days): governance lets a principal with
+    # s3:BypassGovernanceRetention remove a set early; compliance lets no one, not even the account root.
+    lock_mode: Literal["governance", "compliance"] = "governance"
 
     @field_validator("time")
     @classmethod
