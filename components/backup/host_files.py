@@ -48,6 +48,9 @@ def restore_commands(project: str) -> dict[str, str]:
                                    f"{RESTORE_HELPER} {RESTORE_CONF}"),
         "RESTORE_DB_OWNER": "odoo",
         "RESTORE_NEUTRALIZE_CMD": f"{compose} run --rm --no-deps odoo odoo neutralize",
+        # A restore over the live database stops Odoo first and starts it again, whatever happens.
+        "RESTORE_STOP_ODOO_CMD": f"{compose} stop odoo",
+        "RESTORE_START_ODOO_CMD": f"{compose} start odoo",
     }
 
 

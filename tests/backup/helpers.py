@@ -18,7 +18,7 @@ TABLES = ("res_partner", "ir_attachment", "ir_attachment_data")
 # Given as the scripts' environment defaults, so every test runs with them unless it says otherwise.
 PRODUCTION_ROLES = {"BACKUP_PG_DUMP_CMD": "pg_dump -U postgres", "RESTORE_PSQL_CMD": "psql -U postgres",
                     "RESTORE_PG_RESTORE_CMD": "pg_restore", "RESTORE_OWNER_PSQL_CMD": "psql -U odoo",
-                    "RESTORE_DB_OWNER": "odoo"}
+                    "RESTORE_DB_OWNER": "odoo", "RESTORE_STOP_ODOO_CMD": "true", "RESTORE_START_ODOO_CMD": "true"}
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
@@ -112,3 +112,8 @@ def read_json(s3, bucket, key):
 def next_second():
     """Set names have one-second resolution: make sure the next run gets a new name."""
     time.sleep(1.05 - (time.time() % 1))
+
+
+def work_leftovers(data_dir):
+    """What a run left in its work dir, apart from the run locks (empty files, kept on purpose)."""
+    return [n for n in os.listdir(os.path.join(data_dir, ".backup-work")) if not n.endswith(".lock")]

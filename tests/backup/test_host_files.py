@@ -19,7 +19,7 @@ def test_compose_commands_name_the_project_directory():
     files = render_host_files(from_mapping("prod", aws(4)), "prod-backups")
     env = host_env(files)
     commands = [v for k, v in env.items() if k.endswith("_CMD")] + [files["host/systemd/odoo-backup.service"]]
-    assert len(commands) == 5
+    assert len(commands) == 7
     for command in commands:
         assert "docker compose -p odoo-prod --project-directory /srv/odoo-ladder " in command
     assert "--project-directory /srv/odoo-ladder run --rm --no-deps odoo odoo neutralize" in env["RESTORE_NEUTRALIZE_CMD"]

@@ -79,7 +79,8 @@ def test_a_planted_dump_cannot_run_superuser_sql(pg, moto, s3, bucket, data_dir,
     plant_copy_program_dump(pg, str(dump), marker)
     body = dump.read_bytes()
     manifest = json.loads(s3.get_object(Bucket=bucket, Key=f"odoo/{good}/manifest.json")["Body"].read())
-    manifest["parts"]["dump"].update(size=len(body), sha256=hashlib.sha256(body).hexdigest())
+    manifest["parts"]["dump"].update(key="db.dump", compression="none", size=len(body),
+                                     sha256=hashlib.sha256(body).hexdigest())
     s3.put_object(Bucket=bucket, Key=f"odoo/{good}/db.dump", Body=body)
     s3.put_object(Bucket=bucket, Key=f"odoo/{good}/manifest.json", Body=json.dumps(manifest).encode())
     databases = pg.databases()
