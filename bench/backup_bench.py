@@ -84,6 +84,9 @@ def timed(script, env):
     if out.returncode != 0:
         raise SystemExit(f"failed: {script}\n{out.stderr}")
     seconds, rss_kib = out.stdout.split()[-2:]
+    for line in out.stderr.splitlines():
+        if "both parts match" in line or "restored (" in line:
+            print(f"  {line}")  # where odoo-restore's time goes
     return float(seconds), int(rss_kib) / 1024
 
 
