@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Benchmark odoo-backup / odoo-restore against PostgreSQL 15 + moto S3 on loopback.
+"""Benchmark odoo-backup / odoo-restore against the plain pair, on the same data in one run.
 
-Generates a database and a filestore of random (incompressible) data, then times:
-  1. odoo-backup (pg_dump -Fc staged + filestore tar streamed, both uploaded to S3)
-  2. odoo-restore into a new database (download, sha256 check, pg_restore, extract)
-  3. for comparison, the database alone: `pg_dump | gzip > file` and `gunzip | psql` into a new database.
+PostgreSQL 15 (a throwaway cluster, fsync off) and moto S3 on loopback. The data is random bytes
+(the worst case: nothing compresses): a database of bytea and text rows, and a filestore in Odoo's
+layout. Timed, in this order:
+  1. odoo-backup: pg_dump -Fc -Z0 | zstd and GNU tar, streamed at once into concurrent multipart uploads
+  2. the plain pair: `pg_dump -Fc | upload` then `tar -c | upload` (boto3's upload_fileobj from the pipe,
+     as `aws s3 cp -` does)
+  3. odoo-restore into a new database: both parts downloaded at once and checked, then the SQL (as
+     the odoo role) and GNU tar -x at the same time
+  4. the plain pair: `download | pg_restore -d` then `download | tar -x` (one streamed GET each)
+Memory is the largest resident size of any one process a command started (getrusage of its children).
 
-Usage (from the repository root, as root):  venv/bin/python bench/backup_bench.py [--db-mib 1024] [--filestore-mib 1024]
+Usage (from the repository root, as root):
+  venv/bin/python bench/backup_bench.py [--db-mib 1024] [--filestore-mib 1024]
 """
 import argparse
-import base64
-import datetime
 import hashlib
-import json
 import os
 import random
 import shutil
@@ -32,28 +36,31 @@ from tests.peers import PG_BIN, MotoServer, PgCluster  # noqa: E402
 SCRIPTS = ROOT / "components" / "backup" / "scripts"
 MIB = 1024 * 1024
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
+ROLES = {"BACKUP_PG_DUMP_CMD": "pg_dump -U postgres", "RESTORE_PSQL_CMD": "psql -U postgres",
+         "RESTORE_PG_RESTORE_CMD": "pg_restore", "RESTORE_OWNER_PSQL_CMD": "psql -U odoo", "RESTORE_DB_OWNER": "odoo"}
+# The plain pair's S3 leg: boto3's managed transfer from stdin (multipart, as `aws s3 cp -` does), and
+# one streamed GET to stdout. (Not download_fileobj: moto reads the whole object for every ranged GET,
+# which would make the plain restore look far slower than it is against S3.)
+UPLOAD = "import boto3,sys; boto3.client('s3').upload_fileobj(sys.stdin.buffer, sys.argv[1], sys.argv[2])"
+DOWNLOAD = ("import boto3,shutil,sys; shutil.copyfileobj(boto3.client('s3').get_object(Bucket=sys.argv[1], "
+            "Key=sys.argv[2])['Body'], sys.stdout.buffer, 1 << 20)")
 
 
 def fill_database(pg, db, mib):
-    """~90% in 64 KiB random bytea rows (attachments stored in the DB), ~10% in random base64 text rows."""
+    """~90% in 64 KiB random bytea rows (attachments stored in the DB), ~10% in random text rows."""
     pg.psql(f"CREATE DATABASE \"{db}\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0;")
     pg.psql("CREATE TABLE blob (id serial PRIMARY KEY, data bytea);"
             "CREATE TABLE note (id serial PRIMARY KEY, body text);", db=db)
     env = {**os.environ, **pg.env()}
-    blob_rows = int(mib * 0.9 * MIB) // (64 * 1024)
-    copy = subprocess.Popen([f"{PG_BIN}/psql", "-X", "-q", "-d", db, "-c", "COPY blob (data) FROM STDIN"],
-                            stdin=subprocess.PIPE, env=env)
-    for _ in range(blob_rows):
-        copy.stdin.write(b"\\\\x" + os.urandom(64 * 1024).hex().encode() + b"\n")
-    copy.stdin.close()
-    assert copy.wait() == 0
-    note_rows = int(mib * 0.1 * MIB) // 1024
-    copy = subprocess.Popen([f"{PG_BIN}/psql", "-X", "-q", "-d", db, "-c", "COPY note (body) FROM STDIN"],
-                            stdin=subprocess.PIPE, env=env)
-    for _ in range(note_rows):
-        copy.stdin.write(base64.b64encode(os.urandom(768)) + b"\n")
-    copy.stdin.close()
-    assert copy.wait() == 0
+    for table, rows, line in (("blob (data)", int(mib * 0.9 * MIB) // (64 * 1024),
+                               lambda: b"\\\\x" + os.urandom(64 * 1024).hex().encode()),
+                              ("note (body)", int(mib * 0.1 * MIB) // 1024, lambda: os.urandom(512).hex().encode())):
+        copy = subprocess.Popen([f"{PG_BIN}/psql", "-X", "-q", "-d", db, "-c", f"COPY {table} FROM STDIN"],
+                                stdin=subprocess.PIPE, env=env)
+        for _ in range(rows):
+            copy.stdin.write(line() + b"\n")
+        copy.stdin.close()
+        assert copy.wait() == 0
     pg.psql("VACUUM ANALYZE;", db=db)
     return int(pg.psql(f"SELECT pg_database_size('{db}');"))
 
@@ -71,72 +78,65 @@ def fill_filestore(root, mib):
     return total, files
 
 
-def timed(cmd, env, **kw):
-    start = time.monotonic()
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, **kw)
-    seconds = time.monotonic() - start
+def timed(script, env):
+    """Wall time and the largest child's max RSS (MiB) of `sh -c script`, in a fresh process."""
+    probe = ("import resource,subprocess,sys,time; t=time.monotonic(); "
+             "r=subprocess.run(['sh','-c',sys.argv[1]]).returncode; "
+             "print(time.monotonic()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r)")
+    out = subprocess.run([sys.executable, "-c", probe, script], env=env, capture_output=True, text=True)
     if out.returncode != 0:
-        raise SystemExit(f"failed: {cmd}\n{out.stderr}")
-    return seconds
+        raise SystemExit(f"failed: {script}\n{out.stderr}")
+    seconds, rss_kib = out.stdout.split()[-2:]
+    for line in out.stderr.splitlines():
+        if "both parts match" in line or "restored (" in line:
+            print(f"  {line}")  # where odoo-restore's time goes
+    return float(seconds), int(rss_kib) / 1024
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db-mib", type=int, default=1024, help="database payload in MiB (default 1024)")
     parser.add_argument("--filestore-mib", type=int, default=1024, help="filestore size in MiB (default 1024)")
-    parser.add_argument("--part-size-mib", type=int, default=64)
-    parser.add_argument("--pg-dump-cmd", default="pg_dump", help="passed to odoo-backup, e.g. 'pg_dump -Z1'")
     opts = parser.parse_args()
 
-    pg, moto, work = PgCluster(), MotoServer(), \
-        tempfile.mkdtemp(prefix="odoo-backup-bench-")
+    pg, moto, work = PgCluster(), MotoServer(), tempfile.mkdtemp(prefix="odoo-backup-bench-")
     try:
-        s3 = boto3.client("s3", endpoint_url=moto.endpoint, **{
-            "region_name": "us-east-1", "aws_access_key_id": "bench", "aws_secret_access_key": "bench"})
+        s3 = boto3.client("s3", endpoint_url=moto.endpoint, region_name="us-east-1",
+                          aws_access_key_id="bench", aws_secret_access_key="bench")
         s3.create_bucket(Bucket="bench")
         s3.put_bucket_versioning(Bucket="bench", VersioningConfiguration={"Status": "Enabled"})
-        env = {**os.environ, **AWS_ENV, **pg.env(), "AWS_ENDPOINT_URL": moto.endpoint}
+        env = {**os.environ, **AWS_ENV, **pg.env(), **ROLES, "AWS_ENDPOINT_URL": moto.endpoint,
+               "RESTORE_STOP_ODOO_CMD": "true"}
         data_dir = os.path.join(work, "data")
-
+        filestore = os.path.join(data_dir, "filestore", "bench")
         t = time.monotonic()
         db_bytes = fill_database(pg, "bench", opts.db_mib)
-        fs_bytes, fs_files = fill_filestore(os.path.join(data_dir, "filestore", "bench"), opts.filestore_mib)
+        fs_bytes, fs_files = fill_filestore(filestore, opts.filestore_mib)
         print(f"generated: database {db_bytes / MIB:.0f} MiB on disk, filestore {fs_bytes / MIB:.0f} MiB "
-              f"in {fs_files} files ({time.monotonic() - t:.0f} s)")
+              f"in {fs_files} files ({time.monotonic() - t:.0f} s)", flush=True)
+        common = f"--bucket bench --data-dir {data_dir}"
+        py = sys.executable
 
-        common = ["--bucket", "bench", "--data-dir", data_dir]
-        backup_s = timed([sys.executable, str(SCRIPTS / "odoo-backup"), *common, "--db", "bench",
-                          "--status-file", os.path.join(work, "status.json"),
-                          "--part-size-mib", str(opts.part_size_mib), "--pg-dump-cmd", opts.pg_dump_cmd], env)
-        objects = s3.list_objects_v2(Bucket="bench", Prefix="odoo/")["Contents"]
-        set_bytes = {o["Key"].rsplit("/", 1)[1]: o["Size"] for o in objects if "/_status/" not in o["Key"]}
-        uploaded = set_bytes["db.dump"] + set_bytes["filestore.tar"]
-        [manifest_key] = [o["Key"] for o in objects if o["Key"].endswith("/manifest.json")]
-        manifest = json.loads(s3.get_object(Bucket="bench", Key=manifest_key)["Body"].read())
-        stamp = [datetime.datetime.strptime(manifest[k], "%Y-%m-%dT%H:%M:%SZ")
-                 for k in ("timestamp", "dump_finished", "finished")]
-        dump_s, rest_s = (stamp[1] - stamp[0]).total_seconds(), (stamp[2] - stamp[1]).total_seconds()
-        restore_s = timed([sys.executable, str(SCRIPTS / "odoo-restore"), *common, "--target-db", "bench_restored"],
-                          env)
+        ours_backup = timed(f"{py} {SCRIPTS / 'odoo-backup'} {common} --db bench "
+                            f"--status-file {work}/status.json", env)
+        plain_backup = timed(
+            f"pg_dump -U postgres -Fc bench | {py} -c \"{UPLOAD}\" bench plain/db.dump && "
+            f"tar -cf - -C {filestore} . | {py} -c \"{UPLOAD}\" bench plain/filestore.tar", env)
+        ours_restore = timed(f"{py} {SCRIPTS / 'odoo-restore'} {common} --target-db ours", env)
+        pg.psql("CREATE DATABASE plain OWNER odoo ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0;")
+        plain_dir = os.path.join(data_dir, "filestore", "plain")
+        os.makedirs(plain_dir)
+        plain_restore = timed(
+            f"{py} -c \"{DOWNLOAD}\" bench plain/db.dump | pg_restore -U odoo --no-owner -d plain && "
+            f"{py} -c \"{DOWNLOAD}\" bench plain/filestore.tar | tar -xf - -C {plain_dir}", env)
 
-        dump_file = os.path.join(work, "bench.sql.gz")
-        gzip_s = timed(["sh", "-c", f'pg_dump bench | gzip > "{dump_file}"'], env)
-        pg.psql("CREATE DATABASE bench_psql ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0;")
-        psql_s = timed(["sh", "-c", f'gunzip -c "{dump_file}" | psql -X -q -v ON_ERROR_STOP=1 -d bench_psql'], env)
-        gz_bytes = os.path.getsize(dump_file)
-
-        logical = db_bytes + fs_bytes
         print(f"command: {' '.join([Path(sys.executable).name, 'bench/backup_bench.py'] + sys.argv[1:])}")
-        print(f"odoo-backup : {backup_s:7.1f} s  {logical / MIB / backup_s:6.1f} MiB/s of DB+filestore "
-              f"(dump {set_bytes['db.dump'] / MIB:.0f} MiB + tar {set_bytes['filestore.tar'] / MIB:.0f} MiB "
-              f"uploaded, {uploaded / MIB / backup_s:.1f} MiB/s)")
-        print(f"  of which  : ~{dump_s:.0f} s pg_dump to the staging file, ~{rest_s:.0f} s filestore tar + "
-              "both uploads (manifest times, 1 s resolution)")
-        print(f"odoo-restore: {restore_s:7.1f} s  {logical / MIB / restore_s:6.1f} MiB/s of DB+filestore "
-              "(download, sha256 check, pg_restore, extract)")
-        print(f"pg_dump|gzip: {gzip_s:7.1f} s  {db_bytes / MIB / gzip_s:6.1f} MiB/s of DB only "
-              f"({gz_bytes / MIB:.0f} MiB .sql.gz, local file)")
-        print(f"gunzip|psql : {psql_s:7.1f} s  {db_bytes / MIB / psql_s:6.1f} MiB/s of DB only")
+        print(f"data: DB {db_bytes / MIB:.0f} MiB on disk + filestore {fs_bytes / MIB:.0f} MiB ({fs_files} files)")
+        print("| | odoo-ladder | plain pair | ratio |")
+        print("|---|---|---|---|")
+        for what, ours, plain in (("backup", ours_backup, plain_backup), ("restore", ours_restore, plain_restore)):
+            print(f"| {what} | {ours[0]:.1f} s, max RSS {ours[1]:.0f} MiB | {plain[0]:.1f} s, max RSS {plain[1]:.0f} MiB "
+                  f"| {plain[0] / ours[0]:.2f}x |")
     finally:
         moto.stop()
         pg.destroy()

@@ -182,6 +182,9 @@ class BackupSettings(Model):
     # Below Step 4 (or with backups off) keep the bucket, its history and its settings; the host's
     # timer stops. Without it, a stack that has a bucket refuses the move (configs/moves.py).
     retain: Flag = False
+    # S3 Object Lock mode of the sets' default retention (keep_days): governance lets a principal with
+    # s3:BypassGovernanceRetention remove a set early; compliance lets no one, not even the account root.
+    lock_mode: Literal["governance", "compliance"] = "governance"
 
     @field_validator("time", mode="before")
     @classmethod

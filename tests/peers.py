@@ -78,8 +78,8 @@ class PgCluster:
         try:
             self.start()
             if with_odoo_role:
-                # Odoo's role: may create databases, is not a superuser.
-                self.psql_super("CREATE ROLE odoo LOGIN CREATEDB;")
+                # Odoo's role as components/app/scripts/db-init/10-odoo-role.sh creates it.
+                self.psql_super("CREATE ROLE odoo LOGIN CREATEDB NOSUPERUSER NOCREATEROLE;")
         except BaseException:
             self.destroy()
             raise

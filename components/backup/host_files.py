@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, project_name
+from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, host_secrets_dir, project_name
 from components.backup.policy import BACKUP_PREFIX
 from components.backup.units import render_units
 from configs.load import LadderConfig
@@ -15,21 +15,51 @@ SCRIPTS = Path(__file__).parent / "scripts"
 HOST_ODOO_DATA_DIR = f"{HOST_DATA_DIR}/{FILESTORE_VOLUME}"
 WORK_DIR = f"{HOST_DATA_DIR}/backup-work"
 ENV_FILE = "/etc/odoo-ladder/backup.env"
+# Where the delivery puts the compose project on the host (components/delivery/ssm.py's
+# HOST_PROJECT_DIR): compose commands name it, so they work from any directory (`sudo -i` is /root).
+PROJECT_DIR = "/srv/odoo-ladder"
+OWNER_PSQL = "/usr/local/lib/odoo-ladder/psql-as-owner"
+# Inside the one-off container that restores as Odoo's role: the host writer's odoo.conf and the helper.
+RESTORE_CONF = "/run/odoo-ladder-restore/odoo.conf"
+RESTORE_HELPER = "/usr/local/bin/psql-as-owner"
 
 # Bundle path -> where the apply script installs it on the host.
 INSTALL_PATHS = {
     "host/bin/odoo-backup": "/usr/local/bin/odoo-backup",
     "host/bin/odoo-restore": "/usr/local/bin/odoo-restore",
+    "host/lib/psql-as-owner": OWNER_PSQL,
     "host/systemd/odoo-backup.service": "/etc/systemd/system/odoo-backup.service",
     "host/systemd/odoo-backup.timer": "/etc/systemd/system/odoo-backup.timer",
     "host/backup.env": ENV_FILE,
 }
 
 
+def restore_commands(project: str) -> dict[str, str]:
+    """How odoo-restore reaches PostgreSQL on the host. The superuser (db container's socket) only
+    creates, renames and drops databases; pg_restore only converts the archive to SQL; that SQL runs
+    in a one-off Odoo container connected as Odoo's role with the host writer's odoo.conf."""
+    compose = f"docker compose -p {project} --project-directory {PROJECT_DIR}"
+    conf = f"{host_secrets_dir(project)}/odoo.conf"
+    return {
+        "RESTORE_PSQL_CMD": f"{compose} exec -T db psql -U postgres",
+        "RESTORE_PG_RESTORE_CMD": f"{compose} exec -T db pg_restore",
+        "RESTORE_OWNER_PSQL_CMD": (f"{compose} run --rm --no-deps -T -v {conf}:{RESTORE_CONF}:ro "
+                                   f"-v {OWNER_PSQL}:{RESTORE_HELPER}:ro --entrypoint /bin/sh odoo "
+                                   f"{RESTORE_HELPER} {RESTORE_CONF}"),
+        "RESTORE_DB_OWNER": "odoo",
+        "RESTORE_NEUTRALIZE_CMD": f"{compose} run --rm --no-deps odoo odoo neutralize",
+        # A restore over the live database stops Odoo first and starts it again, whatever happens.
+        "RESTORE_STOP_ODOO_CMD": f"{compose} stop odoo",
+        "RESTORE_START_ODOO_CMD": f"{compose} start odoo",
+    }
+
+
 def render_host_files(cfg: LadderConfig, bucket: str) -> dict[str, str]:
-    compose = f"docker compose -p {project_name(cfg.stack)}"
+    project = project_name(cfg.stack)
+    compose = f"docker compose -p {project} --project-directory {PROJECT_DIR}"
     db = cfg.settings.odoo.db_name
     # The superuser through the db container's local socket: no password needed, none on the host.
+    # Reading is all a dump does, so the superuser is safe here (a restore never runs as it).
     pg_dump = f"{compose} exec -T db pg_dump -U postgres"
     units = render_units(cfg.settings.backup.time, bucket=bucket, db=db, prefix=BACKUP_PREFIX,
                          data_dir=HOST_ODOO_DATA_DIR, odoo_version=cfg.settings.odoo.version,
@@ -40,14 +70,13 @@ def render_host_files(cfg: LadderConfig, bucket: str) -> dict[str, str]:
         "AWS_DEFAULT_REGION": cfg.region,
         "BACKUP_WORK_DIR": WORK_DIR,
         "ODOO_DATA_DIR": HOST_ODOO_DATA_DIR,
-        "RESTORE_PSQL_CMD": f"{compose} exec -T db psql -U postgres",
-        "RESTORE_PG_RESTORE_CMD": f"{compose} exec -T db pg_restore -U postgres",
-        "RESTORE_NEUTRALIZE_CMD": f"{compose} run --rm --no-deps odoo odoo neutralize",
+        **restore_commands(project),
     }
     env = "".join(f"{key}={shlex.quote(value)}\n" for key, value in restore_defaults.items())
     return {
         "host/bin/odoo-backup": (SCRIPTS / "odoo-backup").read_text(),
         "host/bin/odoo-restore": (SCRIPTS / "odoo-restore").read_text(),
+        "host/lib/psql-as-owner": (SCRIPTS / "psql-as-owner").read_text(),
         **{f"host/systemd/{name}": text for name, text in units.items()},
         "host/backup.env": "# Defaults for odoo-restore: set -a; . " + ENV_FILE + "; set +a\n" + env,
     }

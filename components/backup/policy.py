@@ -1,20 +1,32 @@
-"""IAM and bucket policy documents for the backups: pure functions, config in, JSON-ready dicts out."""
+"""IAM and bucket policy documents and lifecycle rules for the backups: pure functions, config in,
+JSON-ready dicts out."""
 from __future__ import annotations
 
 BACKUP_PREFIX = "odoo"
+# odoo-backup tags a set's objects with this once more than `keep_sets` newer complete sets exist;
+# only tagged objects ever expire, so when backups stop, the last sets stay (see docs/backup.md).
+EXPIRE_TAG = {"key": "odoo-ladder-expire", "value": "yes"}
+KEEP_SETS = 7
 
 
-def host_backup_policy(bucket_arn: str, prefix: str = BACKUP_PREFIX) -> dict:
-    """The host may write sets under the prefix and read them back for a restore. No delete: the
-    bucket's lifecycle rules expire old sets, so a compromised host cannot erase the history."""
+def host_backup_policy(bucket_arn: str, key_arn: str, prefix: str = BACKUP_PREFIX) -> dict:
+    """The host may add sets and read them back for a restore, tag old sets for expiry and tidy its
+    own unfinished uploads. It may not delete, nor touch versions, retention or the bucket's settings:
+    Object Lock keeps every version for keep_days whatever the host does."""
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "WriteAndReadSets", "Effect": "Allow",
-             "Action": ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+            {"Sid": "WriteReadAndReleaseSets", "Effect": "Allow",
+             "Action": ["s3:PutObject", "s3:GetObject", "s3:PutObjectTagging", "s3:GetObjectTagging",
+                        "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
              "Resource": [f"{bucket_arn}/{prefix}/*"]},
             {"Sid": "ListSets", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [bucket_arn],
              "Condition": {"StringLike": {"s3:prefix": [f"{prefix}/*", prefix]}}},
+            {"Sid": "FindUnfinishedUploads", "Effect": "Allow", "Action": ["s3:ListBucketMultipartUploads"],
+             "Resource": [bucket_arn]},
+            # SSE-KMS: S3 asks KMS for a data key on upload; multipart uploads (and restores) decrypt it.
+            {"Sid": "UseTheBackupKeyThroughS3", "Effect": "Allow",
+             "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": [key_arn]},
         ],
     }
 
@@ -29,15 +41,22 @@ def tls_only_bucket_policy(bucket_arn: str) -> dict:
 
 
 def lifecycle_rules(keep_days: int, cold_after_days: int | None, prefix: str = BACKUP_PREFIX) -> list[dict]:
-    """Sets expire after keep_days (and their old versions a week later); unfinished uploads go too."""
-    rule = {
-        "id": "keep-daily-sets",
+    """Age alone never expires a set: only objects odoo-backup tagged (sets older than the newest
+    KEEP_SETS complete ones) expire, keep_days after they were written. Old versions (an overwrite,
+    an expired set) are kept as long again; unfinished uploads go after two days."""
+    released = {
+        "id": "expire-released-sets",
+        "status": "Enabled",
+        "filter": {"and": {"prefix": f"{prefix}/", "tags": {EXPIRE_TAG["key"]: EXPIRE_TAG["value"]}}},
+        "expiration": {"days": keep_days},
+    }
+    tidy = {
+        "id": "keep-old-versions-then-tidy",
         "status": "Enabled",
         "filter": {"prefix": f"{prefix}/"},
-        "expiration": {"days": keep_days},
-        "noncurrent_version_expiration": {"noncurrent_days": 7},
+        "noncurrent_version_expiration": {"noncurrent_days": keep_days},
         "abort_incomplete_multipart_upload": {"days_after_initiation": 2},
     }
     if cold_after_days is not None:
-        rule["transitions"] = [{"days": cold_after_days, "storage_class": "STANDARD_IA"}]
-    return [rule]
+        tidy["transitions"] = [{"days": cold_after_days, "storage_class": "STANDARD_IA"}]
+    return [released, tidy]

@@ -38,6 +38,8 @@ def render_units(
     randomized_delay: str = "5min",
     timeout: str = "4h",
     after: str = "docker.service",
+    restart_delay: str = "20min",
+    restart_burst: int = 4,
 ) -> dict[str, str]:
     """Return {"<unit_name>.service": ..., "<unit_name>.timer": ...} for a daily backup at `time` ("HH:MM")."""
     if not _TIME.match(time):
@@ -52,7 +54,8 @@ def render_units(
     service = f"{unit_name}.service"
     return {
         service: _ENV.get_template("odoo-backup.service.j2").render(
-            db=db, after=after, environment=environment, timeout=timeout,
+            db=db, after=after, environment=environment, timeout=timeout, restart_delay=restart_delay,
+            restart_burst=restart_burst,
             exec_start=" ".join(systemd_quote(a) for a in args)),
         f"{unit_name}.timer": _ENV.get_template("odoo-backup.timer.j2").render(
             db=db, time=time, timezone=timezone, randomized_delay=randomized_delay, service=service),

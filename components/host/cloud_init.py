@@ -16,7 +16,8 @@ BLOCK_IMDS_PATH = "/usr/local/sbin/block-container-imds"
 # no containers rather than containers that hold the instance role.
 BLOCK_IMDS_DROP_IN = f"[Service]\nExecStartPre={BLOCK_IMDS_PATH}\nExecStartPost={BLOCK_IMDS_PATH}\n"
 DATA_DEVICE = "/dev/sdf"
-PACKAGES = ["docker.io", "docker-compose-v2", "python3-boto3"]
+# zstd: odoo-backup compresses the dump on the host (pg_dump -Z0 in the container, zstd outside).
+PACKAGES = ["docker.io", "docker-compose-v2", "python3-boto3", "zstd"]
 
 
 def data_volume_candidates(volume_id: str) -> list[str]:

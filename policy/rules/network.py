@@ -18,7 +18,8 @@ GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 
 # The edge (the host's proxy, later the ALB) answers these for everyone; nothing else is public.
-WORLD_TCP_PORTS = {80, 443}
+# HTTP/3 (QUIC) is UDP 443: Caddy and Traefik offer it, and the firewall opens it with them.
+EDGE_PORTS = {("tcp", 80), ("tcp", 443), ("udp", 443)}
 WORLD = {4: ipaddress.ip_network("0.0.0.0/0"), 6: ipaddress.ip_network("::/0")}
 ALL_PORTS = (0, 65535)
 PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "all": "-1"}
@@ -89,7 +90,7 @@ def _open_on(protocol: str, entries: list[Ingress]) -> list[str]:
         covering = [n for e in relevant if e.ports[0] <= start <= e.ports[1] for n in e.networks]
         if not covering or not covers_world(covering):
             continue
-        if protocol == "tcp" and start == end - 1 and start in WORLD_TCP_PORTS:
+        if start == end - 1 and (protocol, start) in EDGE_PORTS:
             continue
         if protocol not in ("tcp", "udp"):
             what = "every protocol" if protocol == "-1" else protocol
@@ -103,7 +104,7 @@ def _open_on(protocol: str, entries: list[Ingress]) -> list[str]:
 
 
 def world_open(entries: list[Ingress]) -> list[str]:
-    """Every protocol and port range the world reaches, other than TCP 80 and 443. When every
+    """Every protocol and port range the world reaches, other than TCP 80 and 443 and UDP 443. When every
     protocol is open, that one finding says it all."""
     everything = _open_on("-1", [e for e in entries if e.protocol == "-1"])
     if everything:
@@ -130,7 +131,7 @@ def group_problems(stack: Stack) -> list[tuple[Resource, str]]:
 
 RULES = [
     Rule(name="no-world-ingress",
-         description="open only TCP 80/443 to 0.0.0.0/0 or ::/0 (or ranges that add up to them), on the edge; "
+         description="open only TCP 80/443 and UDP 443 (HTTP/3) to 0.0.0.0/0 or ::/0 (or ranges that add up to them), on the edge; "
                      "give every other port a narrow source: the admin CIDRs (8069 at step 0) or a security group",
          stack=True, check=group_problems),
 ]

@@ -11,7 +11,14 @@ from pathlib import Path
 SCRIPTS = Path(__file__).resolve().parents[2] / "components" / "backup" / "scripts"
 BACKUP = SCRIPTS / "odoo-backup"
 RESTORE = SCRIPTS / "odoo-restore"
-TABLES = ("res_partner", "ir_attachment_data")
+TABLES = ("res_partner", "ir_attachment", "ir_attachment_data")
+# The production roles (components/app/scripts/db-init): the dump is taken by the superuser through
+# the db container's socket; the restore creates and renames databases as the superuser, and runs the
+# dump's SQL connected as Odoo's role `odoo` (CREATEDB, NOSUPERUSER), which owns the result.
+# Given as the scripts' environment defaults, so every test runs with them unless it says otherwise.
+PRODUCTION_ROLES = {"BACKUP_PG_DUMP_CMD": "pg_dump -U postgres", "RESTORE_PSQL_CMD": "psql -U postgres",
+                    "RESTORE_PG_RESTORE_CMD": "pg_restore", "RESTORE_OWNER_PSQL_CMD": "psql -U odoo",
+                    "RESTORE_DB_OWNER": "odoo", "RESTORE_STOP_ODOO_CMD": "true", "RESTORE_START_ODOO_CMD": "true"}
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
@@ -27,12 +34,28 @@ def populate_db(pg, db, partners=20000, blobs=300, blob_kib=32):
                  timestamp '2024-01-01' + g * interval '1 minute'
           FROM generate_series(1, {partners}) g;
         CREATE INDEX res_partner_name_idx ON res_partner (name);
+        CREATE EXTENSION pg_trgm;
+        CREATE TABLE ir_attachment (id serial PRIMARY KEY, name varchar NOT NULL, res_model varchar,
+                                    store_fname varchar, checksum varchar(40), file_size int);
+        INSERT INTO ir_attachment (name, res_model, store_fname, checksum, file_size)
+          SELECT 'file ' || g, 'res.partner', md5(g::text), md5(g::text), g FROM generate_series(1, 500) g;
+        CREATE INDEX ir_attachment_name_trgm ON ir_attachment USING gin (name gin_trgm_ops);
         CREATE TABLE ir_attachment_data (id serial PRIMARY KEY, store_fname text, datas bytea);
         INSERT INTO ir_attachment_data (store_fname, datas)
           SELECT 'f' || g, (SELECT decode(string_agg(md5(random()::text || g || s), ''), 'hex')
                             FROM generate_series(1, {md5s}) s)
           FROM generate_series(1, {blobs}) g;
     """, db=db)
+
+
+def assert_odoo_can_use(pg, db):
+    """What Odoo does first with a restored database, as its own role: read and write attachments."""
+    assert pg.psql("SELECT datdba::regrole FROM pg_database WHERE datname = current_database();", db=db) == "odoo"
+    before = int(pg.psql("SELECT count(*) FROM ir_attachment;", db=db, user="odoo"))
+    pg.psql("INSERT INTO ir_attachment (name, res_model) VALUES ('after restore', 'res.partner');", db=db, user="odoo")
+    assert int(pg.psql("SELECT count(*) FROM ir_attachment;", db=db, user="odoo")) == before + 1
+    assert pg.psql("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE n.nspname = 'public' AND c.relowner <> 'odoo'::regrole;", db=db) == "0"
 
 
 def db_fingerprint(pg, db):
@@ -64,7 +87,7 @@ def tree_fingerprint(root):
 
 
 def script_env(pg_env, endpoint, **extra):
-    env = {**os.environ, **AWS_ENV, **pg_env, "AWS_ENDPOINT_URL": endpoint}
+    env = {**os.environ, **AWS_ENV, **pg_env, **PRODUCTION_ROLES, "AWS_ENDPOINT_URL": endpoint}
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -89,3 +112,8 @@ def read_json(s3, bucket, key):
 def next_second():
     """Set names have one-second resolution: make sure the next run gets a new name."""
     time.sleep(1.05 - (time.time() % 1))
+
+
+def work_leftovers(data_dir):
+    """What a run left in its work dir, apart from the run locks (empty files, kept on purpose)."""
+    return [n for n in os.listdir(os.path.join(data_dir, ".backup-work")) if not n.endswith(".lock")]

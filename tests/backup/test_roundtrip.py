@@ -5,7 +5,8 @@ import shutil
 import pytest
 
 from tests.backup.helpers import (BACKUP, RESTORE, db_fingerprint, manifest_sets, next_second, populate_db,
-                                  populate_filestore, read_json, run_script, script_env, tree_fingerprint)
+                                  populate_filestore, read_json, run_script, script_env, tree_fingerprint,
+                                  work_leftovers)
 
 DB = "shop"
 
@@ -39,7 +40,7 @@ def test_backup_then_restore_reproduces_database_and_filestore(pg, moto, s3, buc
     assert "15." in manifest["tools"]["pg_dump"]
     assert read_json(s3, bucket, "odoo/_status/last-success.json")["set"] == set_name
     assert '"outcome": "success"' in status_file.read_text()
-    assert os.listdir(os.path.join(data_dir, ".backup-work")) == []  # staging cleaned up
+    assert work_leftovers(data_dir) == []  # nothing staged, nothing left
 
     # Default: restore into a NEW database and filestore, beside the original.
     restored = run_script(RESTORE, common, env)

@@ -1,7 +1,5 @@
-"""The scripts that ship to the host: valid Python that starts and explains itself.
-
-No shell script ships (so no shellcheck here); the first test fails if one is added, so that
-whoever adds it also adds a shellcheck test."""
+"""The scripts that ship to the host: valid Python that starts and explains itself, and POSIX shell
+that shellcheck accepts."""
 import py_compile
 import subprocess
 import sys
@@ -9,15 +7,24 @@ import sys
 import pytest
 
 from tests.backup.helpers import SCRIPTS
+from tests.tools import require_tool
 
 ALL = sorted(p for p in SCRIPTS.iterdir() if p.is_file())
 PYTHON = [p for p in ALL if p.read_text().startswith("#!/usr/bin/env python3")]
+SHELL = [p for p in ALL if p.read_text().startswith("#!/bin/sh")]
 
 
-def test_every_script_is_python_and_executable():
-    assert {p.name for p in ALL} >= {"odoo-backup", "odoo-restore"}
-    assert ALL == PYTHON, "a non-Python script ships: add a shellcheck test for it"
+def test_every_script_is_python_or_shell_and_executable():
+    assert {p.name for p in ALL} >= {"odoo-backup", "odoo-restore", "psql-as-owner"}
+    assert sorted(PYTHON + SHELL) == ALL, "a script that is neither Python nor POSIX sh ships: add its check"
     assert all(p.stat().st_mode & 0o111 for p in ALL)
+
+
+@pytest.mark.parametrize("script", SHELL, ids=lambda p: p.name)
+def test_shell_script_passes_shellcheck(script):
+    shellcheck = require_tool("shellcheck")
+    out = subprocess.run([shellcheck, "--shell=sh", "--severity=style", str(script)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout
 
 
 @pytest.mark.parametrize("script", PYTHON, ids=lambda p: p.name)

@@ -87,3 +87,11 @@ def test_verify_does_catch_a_broken_unit(tmp_path):
     (tmp_path / "odoo-backup.timer").write_text(timer)
     out = subprocess.run([analyze, "verify", str(tmp_path / "odoo-backup.timer")], capture_output=True, text=True)
     assert "Unknown key" in out.stderr
+
+
+def test_a_failed_run_is_started_again_a_few_times_a_day():
+    """Persistent=true starts a missed run at boot, maybe before the database is up: the script waits
+    for it, and systemd starts a failed run again (systemd-analyze verify above accepts this)."""
+    service = render_units("03:15", **HOST_SETTINGS)["odoo-backup.service"]
+    assert "Restart=on-failure" in service and "RestartSec=20min" in service
+    assert "StartLimitIntervalSec=1d" in service and "StartLimitBurst=4" in service

@@ -57,8 +57,10 @@ def test_tcp_port_zero_is_port_zero_not_every_port():
     assert [m.split(" is open")[0] for m in messages] == ["tcp port 0"]
 
 
-def test_udp_443_from_the_world_is_not_the_https_exception():
-    assert _messages([group(("udp", 443, 443, ["0.0.0.0/0"]))], "no-world-ingress")
+def test_udp_443_from_the_world_is_http3_on_the_edge_but_no_other_udp_port_is():
+    assert _messages([group(("udp", 443, 443, ["0.0.0.0/0"]))], "no-world-ingress") == []
+    assert _messages([group(("udp", 442, 444, ["0.0.0.0/0"]))], "no-world-ingress")
+    assert _messages([group(("udp", 80, 80, ["0.0.0.0/0"]))], "no-world-ingress")
 
 
 def test_separate_ingress_rules_join_the_group_s_union():

@@ -53,7 +53,8 @@ CASES = {
         "kept forever"),
     "rds-private-protected-backed-up": (
         [record("aws:rds/instance:Instance", "db", tags=TAGS, storageEncrypted=True, publiclyAccessible=False,
-                deletionProtection=True, backupRetentionPeriod=7.0, instanceClass="db.t4g.small")],
+                deletionProtection=True, backupRetentionPeriod=7.0, instanceClass="db.t4g.small",
+                engine="postgres")],
         [record("aws:rds/instance:Instance", "db", tags=TAGS, storageEncrypted=True, publiclyAccessible=True,
                 deletionProtection=True, backupRetentionPeriod=1.0, instanceClass="db.t4g.small")],
         "publiclyAccessible is true"),

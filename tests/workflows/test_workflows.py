@@ -182,7 +182,8 @@ def test_no_workflow_reads_a_secret_or_an_access_key():
 
 def test_no_access_key_anywhere_in_the_program():
     """Canary: the program never creates an IAM user key; a long-lived key is what OIDC replaces."""
-    sources = [p for p in ROOT.rglob("*.py") if not {"venv", "tests", ".git"} & set(p.relative_to(ROOT).parts)]
+    # policy/ names the type only to refuse it (policy/rules/iam.py).
+    sources = [p for p in ROOT.rglob("*.py") if not {"venv", "tests", ".git", "policy"} & set(p.relative_to(ROOT).parts)]
     assert [str(p) for p in sources if re.search(r"iam\.AccessKey|iam/accessKey|AccessKey\(", p.read_text())] == []
 
 
