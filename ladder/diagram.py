@@ -69,7 +69,9 @@ def _resource_nodes(graph: Graph, records: list[dict]) -> dict[str, str]:
         if r["type"] == "aws:s3/bucket:Bucket":
             label = "S3 backup bucket" if r["name"].endswith("backup-bucket") else "S3 bundle bucket"
         # Buckets and volumes are told apart by name; one of each other type is enough to draw a flow.
-        by_name = r["type"] in ("aws:s3/bucket:Bucket", "aws:ebs/volume:Volume")
+        by_name = r["type"] in ("aws:s3/bucket:Bucket", "aws:ebs/volume:Volume", "aws:kms/key:Key")
+        if r["type"] == "aws:kms/key:Key" and r["name"].startswith("backup"):
+            label = "KMS key (backups)"
         ids[r["name"] if by_name else r["type"].split(":")[-1]] = graph.node(node_id, group, label)
     return ids
 
@@ -104,8 +106,8 @@ def build(cfg: LadderConfig, records: list[dict]) -> Graph:
     data = ids.get("host-data")
     graph.edge(db, data, "database files")
     graph.edge(odoo, data, "filestore")
-    graph.edge(ids.get("Key"), ids.get("Parameter"), "encrypts")
-    graph.edge(ids.get("Key"), ids.get("Secret"), "encrypts")
+    graph.edge(ids.get("secrets-key"), ids.get("Parameter"), "encrypts")
+    graph.edge(ids.get("secrets-key"), ids.get("Secret"), "encrypts")
     for store in ("Parameter", "Secret"):
         graph.edge(ids.get(store), ids.get("Instance"), "read at boot into /run (tmpfs)")
     graph.edge(ids.get("Role"), ids.get("Instance"), "instance profile")
@@ -115,6 +117,7 @@ def build(cfg: LadderConfig, records: list[dict]) -> Graph:
     graph.edge(ids.get("Command"), odoo, "starts")
     backup = next((v for k, v in ids.items() if k.endswith("backup-bucket")), None)
     graph.edge(ids.get("Instance"), backup, "daily backup set")
+    graph.edge(ids.get("backup-key"), backup, "encrypts")
     graph.edge(ids.get("Instance"), ids.get("LogGroup"), "logs")
     return graph
 

@@ -22,12 +22,12 @@ def test_table_is_dated_sourced_and_covers_both_regions():
 
 def test_step4_us_east_1_total_matches_the_hand_computed_figure():
     # By hand from prices.yaml: t3.medium 730 h x 0.0416 = 30.368; root 20 GB + data 30 GB x 0.08 = 4.00;
-    # Elastic IP 730 h x 0.005 = 3.65; KMS key 1.00; 3 SSM Standard parameters 0; backup bucket
+    # Elastic IP 730 h x 0.005 = 3.65; KMS keys (the stack's, the backups') 2 x 1.00; 3 SSM Standard parameters 0; backup bucket
     # 20 GB x 0.023 = 0.46; delivery bucket 0.1 GB x 0.023 = 0.0023; 1,000 PUT x 0.005/1,000 = 0.005;
-    # 10,000 GET x 0.0004/1,000 = 0.004; 10 GB out x 0.09 = 0.90.  Sum: 40.3893.
+    # 10,000 GET x 0.0004/1,000 = 0.004; 10 GB out x 0.09 = 0.90.  Sum: 41.3893.
     lines = line_items(list(cached_plan(STEP4)), "us-east-1", load_table())
     assert all(line.price is not None for line in lines)
-    assert total(lines) == pytest.approx(40.3893)
+    assert total(lines) == pytest.approx(41.3893)
 
 
 def test_a_missing_figure_is_unpriced_not_guessed():
@@ -36,7 +36,7 @@ def test_a_missing_figure_is_unpriced_not_guessed():
     assert instance.price is None and instance.amount is None
     eip = next(line for line in lines if "public IPv4" in line.what)
     assert eip.amount == pytest.approx(3.65)
-    assert total(lines) == pytest.approx(3.65 + 1.00)  # IPv4 and the KMS key: same price everywhere
+    assert total(lines) == pytest.approx(3.65 + 2 * 1.00)  # IPv4 and the KMS keys: same price everywhere
 
 
 def test_secrets_manager_is_priced_per_secret():
