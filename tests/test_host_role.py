@@ -113,7 +113,7 @@ def test_nothing_else_on_star_and_no_write(stack):
 
 
 def test_the_key_decrypts_for_the_host_only_through_the_store(stack):
-    key = stack.one("aws:kms/key:Key")
+    key = stack.named("aws:kms/key:Key", "secrets-key")
     policy = json.loads(key.inputs["policy"])
     identity = role_documents(stack)
     host = f"arn:aws:iam::{ACCOUNT}:role/host-role-0a1b2c3"
@@ -134,7 +134,7 @@ def test_the_key_decrypts_for_the_host_only_through_the_store(stack):
 
 
 def test_no_other_principal_decrypts_without_its_own_grant(stack):
-    policy = json.loads(stack.one("aws:kms/key:Key").inputs["policy"])
+    policy = json.loads(stack.named("aws:kms/key:Key", "secrets-key").inputs["policy"])
     arn = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/secrets-key"
     via = {"kms:ViaService": f"ssm.{REGION}.amazonaws.com", "kms:CallerAccount": ACCOUNT}
     everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}

@@ -22,7 +22,7 @@ ALIAS_NAME = r"^alias/[A-Za-z0-9/_-]{1,250}$"
 @pytest.mark.parametrize("step", range(5))
 def test_every_aws_step_has_the_stack_key_and_its_parameters_use_it(step):
     run = run_stack(aws(step), stack="prod")
-    key = run.one("aws:kms/key:Key")
+    key = run.named("aws:kms/key:Key", "secrets-key")
     assert key.protect and key.retain_on_delete  # parameters and their history stay encrypted under it
     assert key.inputs["enableKeyRotation"] is True
     assert json.loads(key.inputs["policy"])["Statement"]
@@ -82,5 +82,5 @@ def test_the_key_policy_follows_the_store():
 
 
 def test_moving_to_step3_keeps_the_same_key():
-    lower, higher = (run_stack(aws(step), stack="prod").one("aws:kms/key:Key") for step in (2, 3))
+    lower, higher = (run_stack(aws(step), stack="prod").named("aws:kms/key:Key", "secrets-key") for step in (2, 3))
     assert (lower.type, lower.name, lower.parent) == (higher.type, higher.name, higher.parent)

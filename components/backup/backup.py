@@ -53,6 +53,7 @@ class Backup(pulumi.ComponentResource):
         host_role_arn = pulumi.Output.from_input(args.host_role).apply(lambda role: f"arn:aws:iam::{account}:role/{role}")
         key = aws.kms.Key(f"{name}-key", description=f"odoo-ladder {cfg.stack}: backup sets",
                           enable_key_rotation=True, deletion_window_in_days=30, opts=keep,
+                          tags={"odoo-ladder:stack": cfg.stack},
                           policy=pulumi.Output.all(host_role_arn, bucket.arn).apply(
                               lambda a: json.dumps(backup_key_policy(account, a[0], a[1], cfg.region))))
         aws.s3.BucketServerSideEncryptionConfiguration(

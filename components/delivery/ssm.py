@@ -102,7 +102,7 @@ class SsmDelivery(pulumi.ComponentResource):
         upload = aws.s3.BucketObjectv2(
             f"{name}-bundle", bucket=artifacts.bucket_name, key=artifact.apply(lambda a: a.key),
             content_base64=artifact.apply(lambda a: base64.b64encode(a.archive).decode()),
-            content_type="application/x-tar", opts=pulumi.ResourceOptions(parent=self, depends_on=artifacts.ready))
+            content_type="application/x-tar", tags={"odoo-ladder:stack": args.stack}, opts=pulumi.ResourceOptions(parent=self, depends_on=artifacts.ready))
         content = pulumi.Output.all(artifacts.bucket_name, artifact, args.secret_versions).apply(
             lambda parts: render_document(args.region, parts[0], parts[1].key, parts[1].sha256, parts[2]))
         document = aws.ssm.Document(
@@ -113,7 +113,7 @@ class SsmDelivery(pulumi.ComponentResource):
             f"{name}-apply", name=document.name, document_version=document.latest_version,
             targets=[{"key": "InstanceIds", "values": [args.instance_id]}],
             wait_for_success_timeout_seconds=APPLY_TIMEOUT_SECONDS, max_errors="0",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*args.depends_on, upload, *artifacts.ready]))
+            tags={"odoo-ladder:stack": args.stack}, opts=pulumi.ResourceOptions(parent=self, depends_on=[*args.depends_on, upload, *artifacts.ready]))
         self.document_name = document.name
         self.bundle_key = upload.key
         # Applying again by hand (after a rotation outside Pulumi): aws ssm start-associations-once.

@@ -71,7 +71,7 @@ class Host(pulumi.ComponentResource):
         account = aws.get_caller_identity().account_id
         agent = aws.iam.RolePolicy(f"{name}-ssm-agent", role=role.name, opts=child, policy=json.dumps(
             agent_policy("aws", cfg.region, account, parameter_path(cfg.stack), cfg.stack)))
-        profile = aws.iam.InstanceProfile(f"{name}-profile", role=role.name, opts=child)
+        profile = aws.iam.InstanceProfile(f"{name}-profile", role=role.name, tags=tags, opts=child)
 
         ami, ignored = _ami(cfg)
         # The data outlives the host: protected from `pulumi destroy`, kept if removed from the program,

@@ -23,7 +23,7 @@ def step4():
 
 
 def test_object_lock_is_on_at_creation_and_switched_on_in_place_for_an_existing_bucket(step4):
-    bucket = step4.one("aws:s3/bucket:Bucket")
+    bucket = step4.named("aws:s3/bucket:Bucket", "backup-bucket")
     assert bucket.inputs["objectLockEnabled"] is True
     # An existing bucket made without the lock is not replaced (that would mean a new, empty bucket):
     # the flag is ignored and the lock configuration enables Object Lock on the versioned bucket.
@@ -37,7 +37,7 @@ def test_object_lock_is_on_at_creation_and_switched_on_in_place_for_an_existing_
 def test_retention_follows_keep_days_and_the_configured_mode(mode):
     run = run_stack(aws(4, backup={"keep_days": 45, "lock_mode": mode}))
     assert run.one(LOCK).inputs["rule"]["defaultRetention"] == {"mode": mode.upper(), "days": 45}
-    released, tidy = run.one(LIFECYCLE).inputs["rules"]
+    released, tidy = run.named(LIFECYCLE, "backup-retention").inputs["rules"]
     # Old versions (an overwritten object, an expired set) stay at least as long as the retention.
     assert tidy["noncurrentVersionExpiration"]["noncurrentDays"] >= 45
 
@@ -53,7 +53,7 @@ def test_a_bad_lock_mode_names_the_key():
 def test_age_alone_never_expires_a_set(step4):
     """Only objects odoo-backup tagged (older than the newest 7 complete sets) expire: if backups stop,
     nothing is ever tagged again and the last sets stay."""
-    rules = step4.one(LIFECYCLE).inputs["rules"]
+    rules = step4.named(LIFECYCLE, "backup-retention").inputs["rules"]
     expiring = [r for r in rules if "expiration" in r]
     assert [r["id"] for r in expiring] == ["expire-released-sets"]
     assert expiring[0]["filter"] == {"and": {"prefix": "odoo/", "tags": {"odoo-ladder-expire": "yes"}}}
@@ -63,10 +63,10 @@ def test_age_alone_never_expires_a_set(step4):
 def test_the_bucket_encrypts_with_its_own_key(step4):
     key = backup_key(step4)
     assert key.protect and key.retain_on_delete and key.inputs["enableKeyRotation"] is True
-    rule = step4.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-                     ).inputs["rules"][0]["applyServerSideEncryptionByDefault"]
+    rule = step4.named("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                       "backup-encryption").inputs["rules"][0]["applyServerSideEncryptionByDefault"]
     assert rule == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "arn:aws:kms:eu-south-1:123456789012:key/backup-key"}
-    assert step4.one("aws:s3/bucketPolicy:BucketPolicy")  # TLS only, tested in test_step4
+    assert step4.named("aws:s3/bucketPolicy:BucketPolicy", "backup-tls-only")  # TLS only, tested in test_step4
 
 
 def test_the_key_is_used_by_the_host_through_s3_only_and_administered_by_nobody_who_can_read(step4):
@@ -80,8 +80,7 @@ def test_the_key_is_used_by_the_host_through_s3_only_and_administered_by_nobody_
     assert host["Action"] == ["kms:GenerateDataKey", "kms:Decrypt"]
     assert host["Condition"]["StringEquals"] == {"kms:ViaService": "s3.eu-south-1.amazonaws.com"}
     arns = host["Condition"]["StringLike"]["kms:EncryptionContext:aws:s3:arn"]
-    assert arns == ["arn:aws:mock:eu-south-1:123456789012:backup-bucket",
-                    "arn:aws:mock:eu-south-1:123456789012:backup-bucket/*"]
+    assert arns == ["arn:aws:s3:::backup-bucket-0a1b2c3", "arn:aws:s3:::backup-bucket-0a1b2c3/*"]
     # Nobody else: no statement grants data use to anyone but the host role, and none delegates kms:* to IAM.
     assert all(s["Action"] != "kms:*" for s in policy["Statement"])
 

@@ -55,7 +55,7 @@ def test_another_major_is_refused_naming_the_key():
 
 def test_storage_is_gp3_autoscaling_and_encrypted_with_the_stack_key(step5):
     inputs = instance(step5).inputs
-    key = step5.one("aws:kms/key:Key")
+    key = step5.named("aws:kms/key:Key", "secrets-key")
     key_arn = "arn:aws:kms:eu-south-1:123456789012:key/secrets-key"
     assert key.name == "secrets-key"
     assert inputs["storageType"] == "gp3" and inputs["storageEncrypted"] is True
@@ -140,7 +140,7 @@ def test_the_master_password_is_managed_by_rds_under_the_stack_key(step5):
 
 
 def test_the_key_policy_lets_rds_use_the_key_and_grant_only_for_its_resources(step5):
-    statements = {s["Sid"]: s for s in json.loads(step5.one("aws:kms/key:Key").inputs["policy"])["Statement"]}
+    statements = {s["Sid"]: s for s in json.loads(step5.named("aws:kms/key:Key", "secrets-key").inputs["policy"])["Statement"]}
     use, grant = statements["DeployerUseViaRds"], statements["DeployerGrantViaRds"]
     assert use["Condition"]["StringEquals"]["kms:ViaService"] == "rds.eu-south-1.amazonaws.com"
     assert "kms:CreateGrant" not in use["Action"] and grant["Action"] == ["kms:CreateGrant"]
@@ -149,7 +149,7 @@ def test_the_key_policy_lets_rds_use_the_key_and_grant_only_for_its_resources(st
 
 
 def test_the_key_policy_without_rds_has_no_grant():
-    statements = json.loads(run_stack(aws(4), stack="prod").one("aws:kms/key:Key").inputs["policy"])["Statement"]
+    statements = json.loads(run_stack(aws(4), stack="prod").named("aws:kms/key:Key", "secrets-key").inputs["policy"])["Statement"]
     assert not [s for s in statements if "Rds" in s["Sid"]]
     assert not [a for s in statements for a in s["Action"] if a == "kms:CreateGrant"]
 

@@ -16,13 +16,9 @@ AWS_STEPS = range(len(EXAMPLES))
 
 # (rule, resource, first step it appears at) -> who fixes it
 KNOWN_DEFECTS = {
-    ("s3-backups-object-lock", "backup-bucket", 4): "branch backups fixes it: Object Lock on the backup bucket",
     ("data-protected", "credentials-admin_passwd", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
     ("data-protected", "credentials-admin_password", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
     ("data-protected", "credentials-db_password", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
-    ("stack-tag", "host-profile", 0): "no branch yet: components/host/host.py role part (owner iam) leaves the instance profile untagged",
-    ("stack-tag", "app-ssm-bundle", 0): "no branch yet: components/delivery (owner delivery) leaves the bundle object untagged",
-    ("stack-tag", "app-ssm-apply", 0): "no branch yet: components/delivery (owner delivery) leaves the association untagged",
 }
 
 _cache: dict[str, list] = {}

@@ -22,7 +22,7 @@ def run():
 
 def test_the_repository_is_immutable_scanned_encrypted_with_the_stack_key_and_protected(run):
     repository = run.one("aws:ecr/repository:Repository")
-    key = run.one("aws:kms/key:Key")
+    key = run.named("aws:kms/key:Key", "secrets-key")
     assert repository.inputs["name"] == "odoo-ladder/prod"
     assert repository.inputs["imageTagMutability"] == "IMMUTABLE"
     assert "imageTagMutabilityExclusionFilters" not in repository.inputs  # no cache tag: GitHub's cache
@@ -71,7 +71,7 @@ def test_the_host_pulls_this_repository_only(run):
 
 
 def test_the_key_lets_ecr_make_its_grant_only_through_ecr(run):
-    key_policy = json.loads(run.one("aws:kms/key:Key").inputs["policy"])
+    key_policy = json.loads(run.named("aws:kms/key:Key", "secrets-key").inputs["policy"])
     deployer = f"arn:aws:iam::{ACCOUNT}:role/odoo-ladder-ci-prod-deploy"
     mine = [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}]
     via_ecr = {"kms:ViaService": "ecr.eu-south-1.amazonaws.com", "kms:CallerAccount": ACCOUNT}
