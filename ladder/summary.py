@@ -11,13 +11,12 @@ from dataclasses import dataclass
 
 from configs.load import LadderConfig
 from ladder.delivered import Delivered, delivered
-from ladder.diff import PlanDiff
+from ladder.diff import GENERATED_PASSWORD, PlanDiff
 from ladder.holds_data import advice, what_it_holds
 
 WORLD = {"0.0.0.0/0", "::/0"}
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 INSTANCE = "aws:ec2/instance:Instance"
-PASSWORD = "random:index/randomPassword:RandomPassword"
 DNS_RECORD = "aws:route53/record:Record"
 # Instance inputs AWS can only change on a stopped instance (terraform-provider-aws stops and starts it).
 STOP_START = {"userData": "its user-data", "userDataBase64": "its user-data", "instanceType": "its instance type"}
@@ -104,7 +103,7 @@ def secrets(a: Side, b: Side, diff: PlanDiff) -> list[str]:
     lines = [f"the generated password {c.name} rotates: the apply stores the new value, sets the database "
              f"role's password and restarts Odoo" for c in diff.rotated]
     lines += [f"the generated password {c.name} is replaced: a new value" for c in diff.replaced
-              if c.after["type"] == PASSWORD and c not in diff.rotated]
+              if c.after["type"] == GENERATED_PASSWORD and c not in diff.rotated]
     stores = (a.cfg.components.secrets, b.cfg.components.secrets)
     if all(stores) and stores[0] != stores[1]:
         lines.append(f"the secrets move from {stores[0]} to {stores[1]}")

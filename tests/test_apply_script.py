@@ -24,7 +24,7 @@ from components.delivery.artifact import pack
 from components.delivery.bundle import render_bundle
 from components.delivery.local import RUN_BUNDLE
 from configs.load import from_mapping
-from tests.secrets.conftest import SecretStore, aws_env, distro_python, moto_endpoint  # noqa: F401 (fixture)
+from tests.secrets.conftest import SecretStore, aws_env, distro_python
 from tests.stacks import aws, local
 from tests.tools import require_root
 

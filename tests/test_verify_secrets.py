@@ -7,25 +7,17 @@ import sys
 import pytest
 
 from ladder.checks.secrets import HOST_SCAN, check_host_disk, check_store, host_scan_command, ssm_runner
-from tests.peers import start_moto, stop
 
 REGION = "eu-south-1"
 PATH = "/odoo-ladder/prod"
 VALUES = {"db_password": "ScanDb111", "admin_passwd": "ScanMaster222", "admin_password": "ScanLogin333"}
 
 
-@pytest.fixture(scope="module")
-def moto():
-    proc, endpoint = start_moto()
-    yield endpoint
-    stop(proc)
-
-
 @pytest.fixture
-def aws(moto, monkeypatch):
+def aws(moto_endpoint, monkeypatch):
     import boto3
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_ENDPOINT_URL": moto, "AWS_EC2_METADATA_DISABLED": "true"}.items():
+                        "AWS_ENDPOINT_URL": moto_endpoint, "AWS_EC2_METADATA_DISABLED": "true"}.items():
         monkeypatch.setenv(name, value)
     boto3.client("ssm", region_name=REGION).delete_parameters(Names=[f"{PATH}/{k}" for k in VALUES])
     return lambda service: boto3.client(service, region_name=REGION)

@@ -64,6 +64,13 @@ def _published_ports(kind: str) -> list[str]:
     return [port.compose() for port in published_ports(kind)]
 
 
+def _front(kind: str, image: str, site: ProxySite, start_script: str, environment: dict, volumes: list[str]) -> dict:
+    """The public service of a proxy whose start script replaces the image's entrypoint (it adds the
+    bootstrap phases, reload on renewal and log rotation that the image lacks)."""
+    return {**_common(image), "ports": _published_ports(kind), "depends_on": [site.upstream_host],
+            "entrypoint": ["/bin/sh", start_script], "environment": environment, "volumes": volumes}
+
+
 def _caddy_bundle(site: ProxySite) -> ProxyBundle:
     log_dir = CADDY_ACCESS_LOG.rsplit("/", 1)[0]
     caddy = {
@@ -87,23 +94,15 @@ def _caddy_bundle(site: ProxySite) -> ProxyBundle:
 
 def _nginx_bundle(site: ProxySite, features: NginxFeatures) -> ProxyBundle:
     paths = nginx_paths(site)
-    nginx = {
-        **_common(NGINX_IMAGE),
-        "ports": _published_ports("nginx"),
-        "depends_on": [site.upstream_host],
-        # Replaces the image's entrypoint: bootstrap phases and reload-on-renewal.
-        "entrypoint": ["/bin/sh", paths.start_script],
-        "environment": {"CERT_CHECK_SECONDS": "60"},
-        "volumes": [
-            f"./proxy/nginx/default.conf:{paths.http_conf}:ro",
-            f"./proxy/nginx/odoo-tls.conf:{paths.tls_conf}:ro",
-            f"./proxy/nginx/ffdhe2048.pem:{paths.dhparam}:ro",
-            f"./proxy/nginx/start.sh:{paths.start_script}:ro",
-            f"letsencrypt:{paths.letsencrypt}:ro",
-            f"certbot_webroot:{paths.webroot}:ro",
-            f"{LOGS_VOLUME}:{paths.log_dir}",
-        ],
-    }
+    nginx = _front("nginx", NGINX_IMAGE, site, paths.start_script, {"CERT_CHECK_SECONDS": "60"}, [
+        f"./proxy/nginx/default.conf:{paths.http_conf}:ro",
+        f"./proxy/nginx/odoo-tls.conf:{paths.tls_conf}:ro",
+        f"./proxy/nginx/ffdhe2048.pem:{paths.dhparam}:ro",
+        f"./proxy/nginx/start.sh:{paths.start_script}:ro",
+        f"letsencrypt:{paths.letsencrypt}:ro",
+        f"certbot_webroot:{paths.webroot}:ro",
+        f"{LOGS_VOLUME}:{paths.log_dir}",
+    ])
     certbot = {
         **_common(CERTBOT_IMAGE),
         "entrypoint": ["/bin/sh", paths.certbot_script],
@@ -131,21 +130,13 @@ def _nginx_bundle(site: ProxySite, features: NginxFeatures) -> ProxyBundle:
 
 def _traefik_bundle(site: ProxySite) -> ProxyBundle:
     """File provider only: no Docker socket in the proxy (components/proxy/traefik.py says why)."""
-    traefik = {
-        **_common(TRAEFIK_IMAGE),
-        "ports": _published_ports("traefik"),
-        "depends_on": [site.upstream_host],
-        # Replaces the image's entrypoint: Traefik plus access-log rotation.
-        "entrypoint": ["/bin/sh", TRAEFIK_PATHS.start_script],
-        "environment": {"LOG_CHECK_SECONDS": "60"},
-        "volumes": [
-            f"./proxy/traefik/traefik.yml:{TRAEFIK_PATHS.static}:ro",
-            f"./proxy/traefik/dynamic.yml:{TRAEFIK_PATHS.dynamic}:ro",
-            f"./proxy/traefik/start.sh:{TRAEFIK_PATHS.start_script}:ro",
-            f"traefik_acme:{TRAEFIK_PATHS.acme_dir}",  # certificates and ACME account: must persist
-            f"{LOGS_VOLUME}:{TRAEFIK_PATHS.log_dir}",
-        ],
-    }
+    traefik = _front("traefik", TRAEFIK_IMAGE, site, TRAEFIK_PATHS.start_script, {"LOG_CHECK_SECONDS": "60"}, [
+        f"./proxy/traefik/traefik.yml:{TRAEFIK_PATHS.static}:ro",
+        f"./proxy/traefik/dynamic.yml:{TRAEFIK_PATHS.dynamic}:ro",
+        f"./proxy/traefik/start.sh:{TRAEFIK_PATHS.start_script}:ro",
+        f"traefik_acme:{TRAEFIK_PATHS.acme_dir}",  # certificates and ACME account: must persist
+        f"{LOGS_VOLUME}:{TRAEFIK_PATHS.log_dir}",
+    ])
     return ProxyBundle(
         services={"traefik": traefik},
         volumes={"traefik_acme": {}, LOGS_VOLUME: {}},

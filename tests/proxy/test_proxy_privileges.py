@@ -4,6 +4,8 @@ passes that way: the capability lists are enough, not just written down."""
 import json
 import sys
 
+import pytest
+
 from components.app.hardening import profile
 
 # Capability numbers from linux/capability.h.
@@ -37,19 +39,12 @@ def processes(lab, name: str) -> list[dict]:
     return [p for p in found if p["name"] == name]
 
 
-def test_caddy_runs_with_net_bind_service_only(caddy_lab):
-    running = processes(caddy_lab, "caddy")
+@pytest.mark.parametrize("kind", ["caddy", "traefik"])
+def test_a_single_process_proxy_runs_with_net_bind_service_only(kind, request):
+    running = processes(request.getfixturevalue(f"{kind}_lab"), kind)
     assert running
     for process in running:
-        assert process["bounding"] == mask("caddy") == f"{1 << 10:016x}"
-        assert process["no_new_privs"] == "1"
-
-
-def test_traefik_runs_with_net_bind_service_only(traefik_lab):
-    running = processes(traefik_lab, "traefik")
-    assert running
-    for process in running:
-        assert process["bounding"] == mask("traefik") == f"{1 << 10:016x}"
+        assert process["bounding"] == mask(kind) == f"{1 << 10:016x}"
         assert process["no_new_privs"] == "1"
 
 

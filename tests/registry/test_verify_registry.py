@@ -9,22 +9,14 @@ import pytest
 from configs.load import from_mapping
 from ladder.checks.registry import check_repository, check_running_is_newest, check_scan, scan_verdict
 from tests.cicd.stack import registry_config
-from tests.peers import start_moto, stop
 
 NAME = "odoo-ladder/prod"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    proc, url = start_moto()
-    yield url
-    stop(proc)
-
-
 @pytest.fixture
-def ecr(endpoint):
-    client = boto3.client("ecr", region_name="eu-south-1", endpoint_url=endpoint, aws_access_key_id="testing",
+def ecr(moto_endpoint):
+    client = boto3.client("ecr", region_name="eu-south-1", endpoint_url=moto_endpoint, aws_access_key_id="testing",
                           aws_secret_access_key="testing")
     for repository in client.describe_repositories()["repositories"]:
         client.delete_repository(repositoryName=repository["repositoryName"], force=True)
@@ -94,12 +86,12 @@ def test_critical_findings_fail_and_are_named():
     assert scan_verdict({"imageScanStatus": {"status": "IN_PROGRESS"}})[0] is False
 
 
-def test_verify_runs_the_registry_checks_for_a_registry_stack(ecr, endpoint, monkeypatch):
+def test_verify_runs_the_registry_checks_for_a_registry_stack(ecr, moto_endpoint, monkeypatch):
     from unittest import mock
 
     from configs import gates
     from ladder.verify import registry_checks
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
     for key, value in CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     repository(ecr)

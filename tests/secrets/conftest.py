@@ -36,13 +36,6 @@ data_dir = /var/lib/odoo
 """
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    proc, endpoint = start_moto()
-    yield endpoint
-    stop(proc)
-
-
 def aws_env(endpoint: str) -> dict:
     """A clean environment: fake keys, fast failures, nothing from the host's ~/.aws or IMDS."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "HOME")}

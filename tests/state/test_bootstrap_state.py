@@ -7,17 +7,9 @@ import sys
 import boto3
 import pytest
 
-from tests.peers import start_moto, stop
 from tests.stacks import ROOT
 
 ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-south-1"}
-
-
-@pytest.fixture(scope="module")
-def moto():
-    proc, endpoint = start_moto()
-    yield endpoint
-    stop(proc)
 
 
 def bootstrap(endpoint, *extra):
@@ -33,9 +25,9 @@ def client(name, endpoint):
                         aws_secret_access_key="testing")
 
 
-def test_the_bucket_is_versioned_encrypted_with_the_key_private_and_tls_only(moto):
-    values = bootstrap(moto)
-    s3, bucket = client("s3", moto), values["STATE_BUCKET"]
+def test_the_bucket_is_versioned_encrypted_with_the_key_private_and_tls_only(moto_endpoint):
+    values = bootstrap(moto_endpoint)
+    s3, bucket = client("s3", moto_endpoint), values["STATE_BUCKET"]
     assert bucket == "odoo-ladder-state-123456789012-eu-south-1"
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
@@ -47,23 +39,23 @@ def test_the_bucket_is_versioned_encrypted_with_the_key_private_and_tls_only(mot
     assert set(statement["Resource"]) == {f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"}
 
 
-def test_the_key_rotates_and_the_printed_values_are_what_pulumi_and_the_workflows_need(moto):
-    values = bootstrap(moto)
-    kms = client("kms", moto)
+def test_the_key_rotates_and_the_printed_values_are_what_pulumi_and_the_workflows_need(moto_endpoint):
+    values = bootstrap(moto_endpoint)
+    kms = client("kms", moto_endpoint)
     assert kms.get_key_rotation_status(KeyId=values["STATE_KEY_ARN"])["KeyRotationEnabled"]
     assert values["PULUMI_BACKEND_URL"] == f"s3://{values['STATE_BUCKET']}?region=eu-south-1"
     assert values["PULUMI_SECRETS_PROVIDER"] == "awskms://alias/odoo-ladder-state?region=eu-south-1"
     assert values["AWS_ACCOUNT_ID"] == "123456789012" and values["PULUMI_STACK"] == "prod"
 
 
-def test_a_second_run_reuses_the_key_and_the_bucket(moto):
-    first, second = bootstrap(moto), bootstrap(moto)
+def test_a_second_run_reuses_the_key_and_the_bucket(moto_endpoint):
+    first, second = bootstrap(moto_endpoint), bootstrap(moto_endpoint)
     assert first == second
-    assert len([a for a in client("kms", moto).list_aliases()["Aliases"]
+    assert len([a for a in client("kms", moto_endpoint).list_aliases()["Aliases"]
                 if a["AliasName"] == "alias/odoo-ladder-state"]) == 1
 
 
-def test_the_tls_rule_refuses_plain_http_under_the_evaluator(moto):
+def test_the_tls_rule_refuses_plain_http_under_the_evaluator(moto_endpoint):
     from components.secrets.iam_eval import DENY, Request, decide
     from tools.bootstrap_state import tls_only_policy
     policy = tls_only_policy("b")
