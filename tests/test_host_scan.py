@@ -7,8 +7,8 @@ import pytest
 
 from ladder.checks import secrets as checks
 from ladder.checks.host_scan import scan
-# moto_server and the shell SSM would run, as the other host-scan tests use them.
-from tests.test_verify_secrets import local_shell, moto  # noqa: F401 (moto is a fixture)
+# The shell SSM would run, as the other host-scan tests use it; moto_server is tests/conftest.py's.
+from tests.test_verify_secrets import local_shell
 
 REGION = "eu-south-1"
 PATH = "/odoo-ladder/scan"
@@ -17,10 +17,10 @@ SECRET = VALUES["db_password"].encode()
 
 
 @pytest.fixture
-def store(moto, monkeypatch):
+def store(moto_endpoint, monkeypatch):
     import boto3
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_ENDPOINT_URL": moto, "AWS_EC2_METADATA_DISABLED": "true"}.items():
+                        "AWS_ENDPOINT_URL": moto_endpoint, "AWS_EC2_METADATA_DISABLED": "true"}.items():
         monkeypatch.setenv(name, value)
     ssm = boto3.client("ssm", region_name=REGION)
     for key, value in VALUES.items():
