@@ -10,13 +10,14 @@ plain-HTTP port for the target group and:
 - routes the bus path to 127.0.0.1:8072 and the rest to 127.0.0.1:8069 (awsvpc: one localhost);
 - blocks /web/database, lets 128 MiB bodies through, keeps reads open 720 s.
 
-Pure: a `ProxySite` goes in, a `Sidecar` (image, port, entrypoint, environment) comes out for
-components/cluster to put in the task definition. Only Caddy is built; the config goes in through
-an environment variable (the task has no host file to mount), written by the entrypoint.
+Pure: a `ProxySite` goes in, a `Sidecar` (image, port, config file name and text, command) comes
+out for components/cluster to put in the task definition; the task writes the config into a volume
+mounted at `config_dir` before the sidecar starts (the task has no host file to mount). Only Caddy is
+built.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from components.images import CADDY
 from components.network.network import VPC_CIDR
@@ -33,8 +34,6 @@ HEALTH_PATH = "/web/health"
 ALB_PRESERVE_HOST_HEADER = True
 # Above the ALB's largest idle timeout (4000 s): the ALB must be the side that closes idle connections.
 IDLE_TIMEOUT_SECONDS = 4060
-# The one variable the entrypoint writes to the config file; no secret is ever in it.
-CONFIG_VARIABLE = "ODOO_LADDER_PROXY_CONFIG"
 SIDECAR_KINDS = ("caddy",)
 
 
@@ -43,9 +42,9 @@ class Sidecar:
     kind: str
     image: str
     port: int
+    config_name: str          # the file's name in the task's config volume
     config: str
-    entrypoint: list[str]
-    environment: dict[str, str] = field(default_factory=dict)
+    command: tuple[str, ...]  # run with the config volume at the `config_dir` it was rendered for
     health_path: str = HEALTH_PATH
 
 
@@ -80,12 +79,9 @@ def sidecar_site(domain: str, odoo_version: str) -> ProxySite:
                      odoo_version=odoo_version, upstream_host="127.0.0.1")
 
 
-def render_sidecar(site: ProxySite, kind: str | None = None, trusted_cidr: str = VPC_CIDR) -> Sidecar:
+def render_sidecar(site: ProxySite, config_dir: str, kind: str | None = None,
+                   trusted_cidr: str = VPC_CIDR) -> Sidecar:
     kind = check_sidecar_kind(kind)
-    config = render_sidecar_caddyfile(site, trusted_cidr)
-    # The caddy image sets XDG_CONFIG_HOME=/config (a volume in the image): writable even when the
-    # task's root file system is read-only, if the task mounts a volume there.
-    script = (f'printf "%s" "${CONFIG_VARIABLE}" > "$XDG_CONFIG_HOME/Caddyfile" && '
-              'exec caddy run --config "$XDG_CONFIG_HOME/Caddyfile" --adapter caddyfile')
-    return Sidecar(kind=kind, image=CADDY, port=SIDECAR_PORT, config=config,
-                   entrypoint=["/bin/sh", "-c", script], environment={CONFIG_VARIABLE: config})
+    return Sidecar(kind=kind, image=CADDY, port=SIDECAR_PORT, config_name="Caddyfile",
+                   config=render_sidecar_caddyfile(site, trusted_cidr),
+                   command=("caddy", "run", "--config", f"{config_dir}/Caddyfile", "--adapter", "caddyfile"))

@@ -2,8 +2,8 @@
 
 A private network where 10.42.0.10 (inside the VPC CIDR) plays an ALB node and 203.0.113.9 a host on
 the internet; the Odoo-faithful stand-in listens on 127.0.0.1:8069/8072 as Odoo does in the task; the
-sidecar runs as its task definition says (the rendered entrypoint and environment, Caddy's image
-variables pointing at fresh folders), with the capabilities its compose twin gets. Prints one JSON
+sidecar runs as its task definition says (its rendered command on the config file the task's config
+writer leaves in its volume; Caddy's image variables point at fresh folders), with the capabilities its compose twin gets. Prints one JSON
 line (READY) and keeps everything up until its stdin closes.
 """
 import argparse
@@ -29,7 +29,8 @@ class SidecarLab(Lab):
         self.workdir = workdir
         self.logs = workdir / "logs"
         self.processes = []
-        self.sidecar = render_sidecar(sidecar_site(DOMAIN, "18.0"))
+        self.config_dir = workdir / "proxy-config"  # the task's config volume
+        self.sidecar = render_sidecar(sidecar_site(DOMAIN, "18.0"), str(self.config_dir))
 
     def setup_network(self) -> None:
         run("ip", "link", "set", "lo", "up")
@@ -44,12 +45,13 @@ class SidecarLab(Lab):
         self.start("odoo", [sys.executable, "-m", "tests.proxy.odoo_faithful", "--host", "127.0.0.1"])
         wait_for_port("127.0.0.1", 8069)
         wait_for_port("127.0.0.1", 8072)
-        # The caddy image's variables, on folders of this lab.
+        # What the task's config writer leaves in the volume, then the caddy image's variables.
+        self.config_dir.mkdir()
+        (self.config_dir / self.sidecar.config_name).write_text(self.sidecar.config)
         image_env = {"XDG_CONFIG_HOME": str(self.workdir / "config"), "XDG_DATA_HOME": str(self.workdir / "data")}
         for folder in image_env.values():
             Path(folder).mkdir()
-        self.start("sidecar", as_its_container("caddy", self.sidecar.entrypoint),
-                   {**os.environ, **image_env, **self.sidecar.environment})
+        self.start("sidecar", as_its_container("caddy", list(self.sidecar.command)), {**os.environ, **image_env})
         wait_for_port(SIDECAR_IP, SIDECAR_PORT)
         return {"pid": os.getpid(), "workdir": str(self.workdir), "domain": DOMAIN, "alb_node_ip": ALB_NODE_IP,
                 "internet_ip": INTERNET_IP, "sidecar": f"{SIDECAR_IP}:{SIDECAR_PORT}"}

@@ -1,7 +1,7 @@
 """The step-7 sidecar's rendered config, run with the real Caddy behind an ALB's exact header set.
 
-The lab (sidecar_lab.py) runs the sidecar's entrypoint and environment as the task definition holds
-them, an Odoo-faithful stand-in behind it (odoo_faithful.py: ProxyFix only with X-Forwarded-Host),
+The lab (sidecar_lab.py) runs the sidecar's command on its rendered config as the task definition
+holds them, an Odoo-faithful stand-in behind it (odoo_faithful.py: ProxyFix only with X-Forwarded-Host),
 and requests come either as the ALB forwards them, from a VPC address (alb_front.py), or straight
 from an address outside the VPC.
 """
@@ -121,17 +121,16 @@ def test_access_log_goes_to_stdout_without_tokens(lab):
 def test_only_caddy_is_built_as_the_sidecar_and_the_refusal_names_the_key():
     from components.proxy.sidecar import render_sidecar, sidecar_site
     site = sidecar_site("erp.example.com", "18.0")
-    assert render_sidecar(site).kind == render_sidecar(site, "caddy").kind == "caddy"
+    assert render_sidecar(site, "/config").kind == render_sidecar(site, "/config", "caddy").kind == "caddy"
     for kind in ("nginx", "traefik"):
         with pytest.raises(ValueError, match=r"odoo-ladder:proxy\.kind.*caddy"):
-            render_sidecar(site, kind)
+            render_sidecar(site, "/config", kind)
 
 
-def test_the_task_gets_the_config_through_its_environment_and_the_pinned_image():
+def test_the_task_runs_the_pinned_image_on_the_config_in_its_volume():
     from components.images import CADDY
-    from components.proxy.sidecar import CONFIG_VARIABLE, SIDECAR_PORT, render_sidecar, sidecar_site
-    sidecar = render_sidecar(sidecar_site("erp.example.com", "17.0"))
+    from components.proxy.sidecar import SIDECAR_PORT, render_sidecar, sidecar_site
+    sidecar = render_sidecar(sidecar_site("erp.example.com", "17.0"), "/etc/odoo-ladder/proxy")
     assert sidecar.image == CADDY and "@sha256:" in sidecar.image
-    assert sidecar.environment == {CONFIG_VARIABLE: sidecar.config}
+    assert "/etc/odoo-ladder/proxy/Caddyfile" in sidecar.command and sidecar.config_name == "Caddyfile"
     assert f":{SIDECAR_PORT} {{" in sidecar.config and "127.0.0.1:8072" in sidecar.config
-    assert f"${CONFIG_VARIABLE}" in sidecar.entrypoint[-1]
