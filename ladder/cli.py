@@ -71,7 +71,8 @@ def _verify(args) -> int:
     from ladder.verify import Target, run_checks
     target = Target(host=args.host, odoo_port=args.odoo_port, bus_port=args.bus_port, db_port=args.db_port,
                     http_port=args.http_port, https_port=args.https_port, ca_bundle=args.ca_bundle,
-                    skip_dns=args.skip_dns, instance_id=args.instance_id, backup_bucket=args.backup_bucket)
+                    skip_dns=args.skip_dns, instance_id=args.instance_id, backup_bucket=args.backup_bucket,
+                    cluster=args.cluster, service=args.service, chaos=args.chaos, chaos_timeout=args.chaos_timeout)
     results = run_checks(from_stack_file(args.stack), target)
     for result in results:
         print(result.line())
@@ -174,6 +175,11 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--instance-id", help="the EC2 host to inspect through SSM (step 3 on); default: the "
                                               "instance that holds the --host address")
     verify.add_argument("--backup-bucket", help="step 4 on: the stack's bucket (pulumi stack output backup_bucket)")
+    verify.add_argument("--cluster", help="step 7: the ECS cluster (default: the name the program gives it)")
+    verify.add_argument("--service", help="step 7: the web service (default: the name the program gives it)")
+    verify.add_argument("--chaos", action="store_true",
+                        help="step 7: stop one web task and poll the site every second until ECS replaces it")
+    verify.add_argument("--chaos-timeout", type=float, default=900, help="seconds to wait for the replacement")
     verify.set_defaults(run=_verify)
 
     cost = commands.add_parser("cost", help="the stack's monthly cost, from the dated price table")

@@ -35,6 +35,12 @@ class Target:
     instance_id: Optional[str] = None
     # Step 4: the stack's backup bucket (`pulumi stack output backup_bucket`).
     backup_bucket: Optional[str] = None
+    # Step 7: the ECS cluster and web service (default: the names components/cluster gives them),
+    # and whether to stop one web task and watch the site while ECS replaces it.
+    cluster: Optional[str] = None
+    service: Optional[str] = None
+    chaos: bool = False
+    chaos_timeout: float = 900
 
 
 def step0_checks(target: Target) -> list[CheckResult]:
@@ -99,8 +105,44 @@ def registry_checks(cfg: LadderConfig) -> list[CheckResult]:
     return [check_repository(ecr, name), check_running_is_newest(ecr, name, running), check_scan(ecr, name, running)]
 
 
+def cluster_names(cfg: LadderConfig, target: Target) -> tuple[str, str]:
+    if target.cluster and target.service:
+        return target.cluster, target.service
+    from components.cluster.names import ecs_name
+    return target.cluster or ecs_name(cfg.stack, "cluster"), target.service or ecs_name(cfg.stack, "web")
+
+
+def cluster_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
+    """Step 7: healthy targets in two zones, HTTPS and the bus through the ALB, the URL Odoo sees,
+    and with --chaos the site while ECS replaces a stopped task. --host is the ALB (or the domain)."""
+    import boto3
+
+    from ladder.checks.cluster import chaos, check_healthy_targets, check_odoo_sees_https, site_probe
+    domain, (cluster, service) = cfg.settings.domain or "localhost", cluster_names(cfg, target)
+    ecs, elbv2 = boto3.client("ecs", region_name=cfg.region), boto3.client("elbv2", region_name=cfg.region)
+    site = dict(port=target.https_port, ca_bundle=target.ca_bundle)
+    results = [
+        check_healthy_targets(ecs, elbv2, cluster, service),
+        check_certificate(target.host, domain, **site),
+        check_http_redirect(target.host, domain, port=target.http_port),
+        check_websocket(target.host, domain, path=bus_route(cfg.settings.odoo.version), **site),
+        check_odoo_sees_https(target.host, domain, **site),
+    ]
+    if target.chaos:
+        if not results[0].ok:
+            results.append(CheckResult("chaos", False, "not run: the service is not healthy in two zones"))
+        else:
+            report = chaos(ecs, elbv2, cluster, service, site_probe(target.host, domain, **site),
+                           timeout=target.chaos_timeout)
+            results.append(report.result(target.chaos_timeout))
+    return results
+
+
 def run_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
-    results = proxy_checks(cfg, target) if cfg.components.proxy else step0_checks(target)
+    if cfg.components.cluster:
+        results = cluster_checks(cfg, target)
+    else:
+        results = proxy_checks(cfg, target) if cfg.components.proxy else step0_checks(target)
     if cfg.components.secrets:
         results += secrets_checks(cfg, target)
     if cfg.components.backup:
