@@ -3,8 +3,8 @@
 A private network where 10.42.0.10 (inside the VPC CIDR) plays an ALB node and 203.0.113.9 a host on
 the internet; the Odoo-faithful stand-in listens on 127.0.0.1:8069/8072 as Odoo does in the task; the
 sidecar runs as its task definition says (its rendered command on the config file the task's config
-writer leaves in its volume; Caddy's image variables point at fresh folders), with the capabilities its compose twin gets. Prints one JSON
-line (READY) and keeps everything up until its stdin closes.
+writer leaves in its volume; Caddy's image variables point at fresh folders), with the capabilities
+its compose twin gets. Prints one JSON line (READY) and keeps everything up until its stdin closes.
 """
 import argparse
 import json
