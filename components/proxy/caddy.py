@@ -12,6 +12,12 @@ LOG_ROLL_SIZE_MIB = 50
 LOG_ROLL_KEEP = 10
 
 
+def caddy_log_filters() -> dict[str, tuple[str, str]]:
+    """The `format filter` patterns for the request URI and the Referer/Location (log_filter.py)."""
+    return {"uri_filter": LOG_FILTER.caddy(LOG_FILTER.uri_secret_path, LOG_FILTER.uri_token),
+            "referer_filter": LOG_FILTER.caddy(LOG_FILTER.referer_secret_path, LOG_FILTER.referer_token)}
+
+
 def render_caddyfile(site: ProxySite) -> str:
     return render_template(
         "Caddyfile.j2",
@@ -22,6 +28,5 @@ def render_caddyfile(site: ProxySite) -> str:
         log_roll_keep=LOG_ROLL_KEEP,
         max_body_mib=ODOO_MAX_BODY_MIB,
         read_timeout=BUS_READ_TIMEOUT_SECONDS,
-        uri_filter=LOG_FILTER.caddy(LOG_FILTER.uri_secret_path, LOG_FILTER.uri_token),
-        referer_filter=LOG_FILTER.caddy(LOG_FILTER.referer_secret_path, LOG_FILTER.referer_token),
+        **caddy_log_filters(),
     )

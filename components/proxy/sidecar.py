@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from components.images import CADDY
 from components.network.network import VPC_CIDR
-from components.proxy.log_filter import LOG_FILTER
+from components.proxy.caddy import caddy_log_filters
 from components.proxy.site import BUS_READ_TIMEOUT_SECONDS, ODOO_MAX_BODY_MIB, ProxySite
 from components.proxy.templating import render_template
 
@@ -68,8 +68,7 @@ def render_sidecar_caddyfile(site: ProxySite, trusted_cidr: str = VPC_CIDR) -> s
         idle_timeout=IDLE_TIMEOUT_SECONDS,
         max_body_mib=ODOO_MAX_BODY_MIB,
         read_timeout=BUS_READ_TIMEOUT_SECONDS,
-        uri_filter=LOG_FILTER.caddy(LOG_FILTER.uri_secret_path, LOG_FILTER.uri_token),
-        referer_filter=LOG_FILTER.caddy(LOG_FILTER.referer_secret_path, LOG_FILTER.referer_token),
+        **caddy_log_filters(),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -57,11 +58,7 @@ def copy(pg, db: str, source: Path, target: Path, version: str = "18.0", jobs: i
                           env={**os.environ, **pg.env("odoo")}, timeout=600)
 
 
-def load_script():
-    import importlib.machinery
-    import importlib.util
-    loader = importlib.machinery.SourceFileLoader("odoo_copy_filestore", str(SCRIPT))
-    spec = importlib.util.spec_from_loader("odoo_copy_filestore", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+
+def script_constants() -> dict:
+    """The standalone script's module globals (its __main__ guard does not run)."""
+    return runpy.run_path(str(SCRIPT))

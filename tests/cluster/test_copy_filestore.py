@@ -13,7 +13,7 @@ import time
 import pytest
 
 from components.app.service import ODOO_UID_GID
-from tests.cluster.copy_filestore import command, copy, load_script, make_filestore
+from tests.cluster.copy_filestore import command, copy, make_filestore, script_constants
 from tests.tools import require_root
 
 
@@ -57,7 +57,7 @@ def test_odoo_17_files_belong_to_its_own_odoo_user(pg, tmp_path):
     assert copy(pg, db, source, target, "17.0").returncode == 0
     info = (target / next(iter(contents))).stat()
     assert (info.st_uid, info.st_gid) == ODOO_UID_GID["17.0"] == (101, 101)
-    assert load_script().ODOO_UID_GID == ODOO_UID_GID  # the standalone script's copy of the table
+    assert script_constants()["ODOO_UID_GID"] == ODOO_UID_GID  # the standalone script's copy of the table
 
 
 def test_a_corrupted_or_missing_source_file_is_refused_and_never_copied(pg, tmp_path):

@@ -304,7 +304,11 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--domain", default="erp.example.com")
     args = parser.parse_args()
-    lab = Lab(args.kind, args.workdir, args.domain)
+    serve(Lab(args.kind, args.workdir, args.domain))
+
+
+def serve(lab: Lab) -> None:
+    """Bring the lab up, print READY and its facts (or FAILED), and keep it up until stdin closes."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         info = lab.up()

@@ -12,7 +12,6 @@ Run: python -m tests.proxy.odoo_faithful --host 127.0.0.1 --http-port 8069 --bus
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import threading
@@ -24,6 +23,8 @@ from websockets.http11 import Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request
+
+from tests.proxy.standins import arguments
 
 PROXY_MODE = True  # odoo.conf's proxy_mode, as components/app/odoo_conf.py renders it
 
@@ -88,11 +89,7 @@ async def _serve_bus(host: str, port: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--http-port", type=int, default=8069)
-    parser.add_argument("--bus-port", type=int, default=8072)
-    args = parser.parse_args()
+    args = arguments()
     server = make_server(args.host, args.http_port, http_app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     asyncio.run(_serve_bus(args.host, args.bus_port))

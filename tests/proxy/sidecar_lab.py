@@ -7,16 +7,13 @@ writer leaves in its volume; Caddy's image variables point at fresh folders), wi
 its compose twin gets. Prints one JSON line (READY) and keeps everything up until its stdin closes.
 """
 import argparse
-import json
 import os
-import signal
 import sys
-import traceback
 from pathlib import Path
 
 from components.network.network import VPC_CIDR
 from components.proxy.sidecar import SIDECAR_PORT, render_sidecar, sidecar_site
-from tests.proxy.netns_lab import Lab, as_its_container, run, wait_for_port
+from tests.proxy.netns_lab import Lab, as_its_container, run, serve, wait_for_port
 
 ALB_NODE_IP = "10.42.0.10"
 INTERNET_IP = "203.0.113.9"
@@ -60,16 +57,7 @@ class SidecarLab(Lab):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workdir", type=Path, required=True)
-    args = parser.parse_args()
-    lab = SidecarLab(args.workdir)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        print("READY " + json.dumps(lab.up()), flush=True)
-        sys.stdin.read()
-    except Exception as error:  # noqa: BLE001 - reported to the fixture, which fails loudly
-        print("FAILED " + json.dumps({"error": repr(error), "traceback": traceback.format_exc()}), flush=True)
-    finally:
-        lab.stop_all()
+    serve(SidecarLab(parser.parse_args().workdir))
 
 
 if __name__ == "__main__":

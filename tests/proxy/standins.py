@@ -81,12 +81,17 @@ async def _serve_bus(host: str, port: int) -> None:
         await asyncio.Future()
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
+    """Where a stand-in listens: Odoo's address and its two ports."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--http-port", type=int, default=8069)
     parser.add_argument("--bus-port", type=int, default=8072)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments()
     http_server = ThreadingHTTPServer((args.host, args.http_port), EchoHandler)
     http_server.daemon_threads = True
     threading.Thread(target=http_server.serve_forever, daemon=True).start()
