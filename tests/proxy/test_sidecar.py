@@ -18,13 +18,14 @@ from tests.tools import require_caddy, require_root, require_tool
 BROWSER_IP = "198.51.100.23"  # the client the ALB saw
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+@pytest.fixture(scope="module", params=["caddy", "nginx"])
+def lab(request, tmp_path_factory):
     require_root()
     for tool in ("unshare", "nsenter", "ip", "setpriv"):
         require_tool(tool)
-    require_caddy()
-    running = start_lab("caddy", tmp_path_factory.mktemp("sidecar-lab"), module="tests.proxy.sidecar_lab")
+    require_caddy() if request.param == "caddy" else require_tool("nginx")
+    running = start_lab(request.param, tmp_path_factory.mktemp(f"sidecar-{request.param}"),
+                        module="tests.proxy.sidecar_lab")
     yield running
     stop_lab(running.process)
 
@@ -118,19 +119,19 @@ def test_access_log_goes_to_stdout_without_tokens(lab):
 
 # -- the renderer, without a lab ---------------------------------------------------------------
 
-def test_only_caddy_is_built_as_the_sidecar_and_the_refusal_names_the_key():
+def test_caddy_is_the_default_sidecar_and_traefik_is_refused_naming_the_key():
     from components.proxy.sidecar import render_sidecar, sidecar_site
     site = sidecar_site("erp.example.com", "18.0")
     assert render_sidecar(site, "/config").kind == render_sidecar(site, "/config", "caddy").kind == "caddy"
-    for kind in ("nginx", "traefik"):
-        with pytest.raises(ValueError, match=r"odoo-ladder:proxy\.kind.*caddy"):
-            render_sidecar(site, "/config", kind)
+    with pytest.raises(ValueError, match=r"odoo-ladder:proxy\.kind: 'traefik'.*caddy \(the default\) or nginx"):
+        render_sidecar(site, "/config", "traefik")
 
 
-def test_the_task_runs_the_pinned_image_on_the_config_in_its_volume():
-    from components.images import CADDY
+@pytest.mark.parametrize("kind,image,name", [("caddy", "CADDY", "Caddyfile"), ("nginx", "NGINX", "nginx.conf")])
+def test_the_task_runs_the_pinned_image_on_the_config_in_its_volume(kind, image, name):
+    from components import images
     from components.proxy.sidecar import SIDECAR_PORT, render_sidecar, sidecar_site
-    sidecar = render_sidecar(sidecar_site("erp.example.com", "17.0"), "/etc/odoo-ladder/proxy")
-    assert sidecar.image == CADDY and "@sha256:" in sidecar.image
-    assert "/etc/odoo-ladder/proxy/Caddyfile" in sidecar.command and sidecar.config_name == "Caddyfile"
-    assert f":{SIDECAR_PORT} {{" in sidecar.config and "127.0.0.1:8072" in sidecar.config
+    sidecar = render_sidecar(sidecar_site("erp.example.com", "17.0"), "/etc/odoo-ladder/proxy", kind)
+    assert sidecar.image == getattr(images, image) and "@sha256:" in sidecar.image
+    assert f"/etc/odoo-ladder/proxy/{name}" in sidecar.command and sidecar.config_name == name
+    assert str(SIDECAR_PORT) in sidecar.config and "127.0.0.1:8072" in sidecar.config
