@@ -130,3 +130,16 @@ def test_refuses_a_second_run_on_the_same_target_and_an_unknown_version(pg, tmp_
     assert done.returncode == 2 and "--odoo-version '16.0'" in done.stderr
     done = copy(pg, db, source, tmp_path / "nowhere" / db)
     assert done.returncode == 2 and "mount EFS there first" in done.stderr
+
+
+def test_a_system_error_stops_the_run_cleanly_and_a_re_run_resumes(pg, tmp_path):
+    require_root()
+    db, source, contents = make_filestore(pg, tmp_path / "ebs", files=4)
+    target = tmp_path / "efs" / db
+    blocked = target / sorted(contents)[1]
+    blocked.mkdir(parents=True)  # a folder where a file must go: the rename fails
+    done = copy(pg, db, source, target, jobs=1)
+    assert done.returncode == 1 and "No half-written file is in place" in done.stderr
+    assert not [f for f in files_under(target) if f.endswith(".odoo-copy-part")]
+    blocked.rmdir()
+    assert summary(copy(pg, db, source, target)).get("problems") == 0
