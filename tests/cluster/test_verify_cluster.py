@@ -189,3 +189,29 @@ def test_verify_takes_the_step_7_options():
     args = parser().parse_args(["verify", "configs/stacks/step4.yaml", "--host", "erp.example.com", "--chaos",
                                 "--cluster", "c", "--service", "s", "--chaos-timeout", "120"])
     assert (args.chaos, args.cluster, args.service, args.chaos_timeout) == (True, "c", "s", 120.0)
+
+
+def test_verify_runs_the_step_7_checks_on_a_cluster_stack(site, monkeypatch):
+    """ladder/verify.py's wiring: the cluster's checks replace the host's, --chaos adds one."""
+    from types import SimpleNamespace
+
+    import boto3
+
+    from ladder.verify import Target, run_checks
+    service = service_with("eu-south-1a", "eu-south-1b")
+    fakes = {"ecs": FakeEcs(service), "elbv2": FakeElbv2(service)}
+    monkeypatch.setattr(boto3, "client", lambda name, region_name: fakes[name])
+    cfg = SimpleNamespace(stack="prod", region="eu-south-1",
+                          components=SimpleNamespace(cluster=True, proxy=True, secrets=False, backup=False,
+                                                     registry=False),
+                          settings=SimpleNamespace(domain=DOMAIN, odoo=SimpleNamespace(version="18.0")))
+    target = Target(host=site["host"], https_port=site["port"], http_port=1, ca_bundle=site["ca_bundle"],
+                    cluster=service.cluster, service=service.name, chaos=True, chaos_timeout=1.5)
+    results = {r.name: r for r in run_checks(cfg, target)}
+    assert results[f"at least 2 healthy targets in 2 zones ({service.name})"].ok
+    assert "expires in 2.0 days" in results[f"certificate for {DOMAIN}"].detail  # the test CA lasts 2 days
+    assert results[f"Odoo sees https://{DOMAIN}"].ok
+    assert not results[f"websocket upgrade on https://{DOMAIN}/websocket"].ok  # the stand-in has no bus
+    chaos_result = results["the site stays up while ECS replaces a stopped web task"]
+    assert not chaos_result.ok and "not replaced by a healthy task within 2 s" in chaos_result.detail
+    assert service.stopped == [service.tasks[0].arn]
