@@ -15,11 +15,7 @@ STACKS = ["dev", *[str(p) for p in EXAMPLES]]
 AWS_STEPS = range(len(EXAMPLES))
 
 # (rule, resource, first step it appears at) -> who fixes it
-KNOWN_DEFECTS = {
-    ("data-protected", "credentials-admin_passwd", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
-    ("data-protected", "credentials-admin_password", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
-    ("data-protected", "credentials-db_password", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
-}
+KNOWN_DEFECTS: dict[tuple[str, str, int], str] = {}
 
 _cache: dict[str, list] = {}
 
