@@ -61,10 +61,10 @@ def test_the_local_target_never_rotates():
 
 
 @pytest.mark.parametrize("step", [0, 3])
-def test_a_parameter_is_retained_and_never_replaced(step):
+def test_a_parameter_is_protected_retained_and_never_replaced(step):
     for parameter in run_stack(aws(step), stack="prod").of_type("aws:ssm/parameter:Parameter"):
-        # A destroy or a move to Secrets Manager leaves the value in AWS ...
-        assert parameter.retain_on_delete
+        # A destroy or a move to Secrets Manager stops at it, then leaves the value in AWS ...
+        assert parameter.protect and parameter.retain_on_delete
         # ... and a retained one would keep the fixed name taken: nothing may force a replacement.
         assert not parameter.replace_on_changes and not parameter.delete_before_replace
         # The program takes back a parameter it left behind instead of failing on ParameterAlreadyExists.
