@@ -198,6 +198,8 @@ def main() -> None:
     pinned += f", nice {args.nice}" if args.nice else ""
     print(f"proxy_bench: {os.cpu_count()} cores ({pinned}), {args.rounds} interleaved rounds of {args.seconds:g} s, "
           f"medians; load average now {os.getloadavg()[0]:.2f}")
+    if "nginx" in labs:
+        print(f"nginx: the render for nginx {labs['nginx'][1]['rendered_for']}, run by that nginx")
     report(results)
     if args.json:
         args.json.write_text(json.dumps({f"{u}|{c}": t for (u, c), t in results.items()}, indent=1))

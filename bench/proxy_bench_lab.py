@@ -87,6 +87,7 @@ def main() -> None:
         info = lab.up()
         info["parties"] = {name: process.pid for name, process in lab.processes}
         info["direct"] = f"https://{ODOO_IP}:{DIRECT_TLS_PORT}"
+        info["rendered_for"] = lab.nginx.label if args.kind == "nginx" else None
         print("READY " + json.dumps(info), flush=True)
         sys.stdin.read()
     except Exception as error:  # noqa: BLE001 - reported to the driver
