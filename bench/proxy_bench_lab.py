@@ -57,21 +57,25 @@ http {{
 """
 
 
+def upstream_command(work: Path) -> list[str]:
+    """Write the upstream's files under `work` (pages, a self-signed certificate, its nginx.conf) and
+    return the command that runs it in the foreground."""
+    (work / "static" / "bench").mkdir(parents=True)
+    (work / "tmp").mkdir()
+    (work / "static" / "bench" / "page.html").write_bytes(SMALL_PAGE)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-subj", "/CN=odoo", "-days", "1", "-keyout", str(work / "upstream.key"),
+                    "-out", str(work / "upstream.pem")], check=True, capture_output=True)
+    conf = work / "upstream.conf"
+    conf.write_text(UPSTREAM_CONF.format(w=work, ip=ODOO_IP, tls=DIRECT_TLS_PORT))
+    return [str(require_wheel_binary()), "-p", f"{work}/", "-e", str(work / "upstream-error.log"), "-c", str(conf)]
+
+
 class BenchLab(Lab):
     fast_logs: dict = {}  # the rendered check intervals: their work must not count as the proxy's
 
     def start_standins(self) -> None:
-        work = self.workdir / "upstream"
-        (work / "static" / "bench").mkdir(parents=True)
-        (work / "tmp").mkdir()
-        (work / "static" / "bench" / "page.html").write_bytes(SMALL_PAGE)
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-subj", "/CN=odoo", "-days", "1", "-keyout", str(work / "upstream.key"),
-                        "-out", str(work / "upstream.pem")], check=True, capture_output=True)
-        conf = work / "upstream.conf"
-        conf.write_text(UPSTREAM_CONF.format(w=work, ip=ODOO_IP, tls=DIRECT_TLS_PORT))
-        self.start("upstream", [str(require_wheel_binary()), "-p", f"{work}/", "-e", str(work / "upstream-error.log"),
-                                "-c", str(conf)])
+        self.start("upstream", upstream_command(self.workdir / "upstream"))
         wait_for_port(ODOO_IP, 8069)
         wait_for_port(ODOO_IP, DIRECT_TLS_PORT)
 
