@@ -1,12 +1,16 @@
 """Rotation of the generated secrets: entering Step 3, changing the store or the key gives every
-generated secret a new value; a parameter whose key changes is replaced (its history goes with it);
+generated secret a new value; the parameters are updated in place (new value, new key) and retained;
 the host learns of it through the delivery; given secrets are never rotated by the program."""
+import copy
 import re
 
 import pytest
 
 from components.credentials.rotation import rotation_epoch
+from configs.load import SECRET_KEYS
+from ladder.diff import diff_plans
 from ladder.mocked import run_stack
+from tests.moves import planned
 from tests.stacks import aws, local
 
 GENERATED = "random:index/randomPassword:RandomPassword"
@@ -57,8 +61,36 @@ def test_the_local_target_never_rotates():
 
 
 @pytest.mark.parametrize("step", [0, 3])
-def test_a_parameter_whose_key_changes_is_replaced_deleting_its_history_first(step):
+def test_a_parameter_is_protected_retained_and_never_replaced(step):
     for parameter in run_stack(aws(step), stack="prod").of_type("aws:ssm/parameter:Parameter"):
-        assert {"keyId", "type"} <= set(parameter.replace_on_changes)
-        # The name is fixed: the old one must go before the new one can be created.
-        assert parameter.delete_before_replace
+        # A destroy or a move to Secrets Manager stops at it, then leaves the value in AWS ...
+        assert parameter.protect and parameter.retain_on_delete
+        # ... and a retained one would keep the fixed name taken: nothing may force a replacement.
+        assert not parameter.replace_on_changes and not parameter.delete_before_replace
+        # The program takes back a parameter it left behind instead of failing on ParameterAlreadyExists.
+        assert parameter.inputs["overwrite"] is True
+
+
+@pytest.mark.parametrize("before, after", [("step2", "step3"), ("step3", "step3-secretsmanager"),
+                                           ("step3-secretsmanager", "step3")])
+def test_a_rotation_replaces_only_the_generated_passwords(before, after):
+    """The new values reach the same parameters (a new version each); leaving SSM removes them from
+    the stack, not from AWS."""
+    result = diff_plans(list(planned(before)), list(planned(after)))
+    assert sorted(c.name for c in result.rotated) == sorted(f"credentials-{key}" for key in SECRET_KEYS)
+    assert result.replaced_stateful == []
+    assert all(r["retain_on_delete"] for r in result.removed if r["type"] == "aws:ssm/parameter:Parameter")
+
+
+def test_a_key_change_updates_each_parameter_in_place():
+    """A new key (or the stack's key replacing aws/ssm, for a stack from an older release) is a
+    PutParameter with the new KeyId on the same parameter: no deletion, the value is never absent."""
+    before = list(planned("step3"))
+    after = copy.deepcopy(before)
+    for record in after:
+        if record["type"] == "aws:ssm/parameter:Parameter":
+            record["inputs"]["keyId"] = "arn:aws:kms:eu-south-1:123456789012:key/another"
+    result = diff_plans(before, after)
+    assert result.replaced == []
+    assert sorted((c.name, tuple(c.keys)) for c in result.updated) == [
+        (f"credentials-{key}", ("keyId",)) for key in sorted(SECRET_KEYS)]

@@ -61,11 +61,16 @@ class Credentials(pulumi.ComponentResource):
                 stored.append(aws.ssm.Parameter(
                     f"{name}-{key}", name=f"{path}/{key}", type="SecureString", value=self.values[key],
                     key_id=args.kms_key_arn, description=f"odoo-ladder {cfg.stack}: {key}",
+                    # A retained parameter left by a `pulumi destroy` or a move to Secrets Manager is taken
+                    # over (PutParameter Overwrite), not refused as ParameterAlreadyExists. The path is the
+                    # stack's own, so only this stack's values are overwritten, and they stay in the history.
+                    overwrite=True,
                     tags={"odoo-ladder:stack": cfg.stack}, opts=pulumi.ResourceOptions(
-                        # A parameter whose key changes is deleted, which deletes its history (the old
-                        # values under the old key, e.g. aws/ssm), then created again under the new key.
-                        # Deleted first: the name is fixed, so the new one cannot exist beside the old.
-                        parent=self, replace_on_changes=["keyId", "type"], delete_before_replace=True)))
+                        # Retained: a `pulumi destroy`, a store switch or a rename never deletes the value
+                        # (the retained data volume still needs it). Rotation and a key change are in-place
+                        # updates (new value, new keyId: a new version), never a replacement, which with
+                        # retain would leave the old one holding the name (docs/secrets.md).
+                        parent=self, protect=True, retain_on_delete=True)))
                 versions.append(stored[-1].version.apply(lambda v, key=key: f"{key}={v}"))
             else:
                 secret = aws.secretsmanager.Secret(
@@ -86,7 +91,8 @@ class Credentials(pulumi.ComponentResource):
             aws.iam.RolePolicy(f"{name}-read", role=args.reader_role, policy=policy,
                                opts=pulumi.ResourceOptions(parent=self, depends_on=stored))
         if keepers is not None:
-            # A replaced parameter starts again at version 1: the epoch (stage, store, key) tells it apart.
+            # The epoch (stage, store, key) changes with every rotation, whatever version numbers the store
+            # gives (a parameter taken over after a store switch goes on from the version it had).
             versions.append(keepers.apply(lambda k: f"epoch={rotation_epoch(k)}"))
         self.versions = pulumi.Output.all(*versions).apply(" ".join)
         self.register_outputs({"names": self.names, "versions": self.versions})

