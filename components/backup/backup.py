@@ -7,23 +7,27 @@ rewrite or delete one (docs/backup.md, "Sets a host cannot rewrite").
 from __future__ import annotations
 
 import json
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
+from components.backup.alarms import alarm_specs, alarms_on
 from components.backup.key_policy import backup_key_policy
 from components.backup.policy import host_backup_policy, lifecycle_rules, tls_only_bucket_policy
 from configs.load import LadderConfig
 
 
 class BackupArgs:
-    def __init__(self, cfg: LadderConfig, host_role: pulumi.Input[str], retained_only: bool = False):
+    def __init__(self, cfg: LadderConfig, host_role: pulumi.Input[str], retained_only: bool = False,
+                 alarm_actions: Sequence[pulumi.Input[str]] = ()):
         self.cfg = cfg
         self.host_role = host_role
         # backup.retain below Step 4: the bucket, its history and settings stay; the host no longer
         # writes to it (no timer, no policy). Moving back up takes the same bucket again.
         self.retained_only = retained_only
+        # Where the alarms of a failed or missing run notify (an SNS topic ARN), if anywhere.
+        self.alarm_actions = list(alarm_actions)
 
 
 class Backup(pulumi.ComponentResource):
@@ -70,9 +74,13 @@ class Backup(pulumi.ComponentResource):
                                             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
                                             rules=lifecycle_rules(settings.keep_days, settings.cold_after_days))
         if not args.retained_only:
+            metrics = alarms_on(cfg)
             aws.iam.RolePolicy(f"{name}-host", role=args.host_role, opts=child,
                                policy=pulumi.Output.all(bucket.arn, key.arn).apply(
-                                   lambda a: json.dumps(host_backup_policy(a[0], a[1]))))
+                                   lambda a: json.dumps(host_backup_policy(a[0], a[1], metrics=metrics))))
+            if metrics:
+                for suffix, spec in alarm_specs(cfg.stack, args.alarm_actions).items():
+                    aws.cloudwatch.MetricAlarm(f"{name}-{suffix}", opts=child, **spec)
         self.bucket_name = bucket.bucket
         self.key_arn = key.arn
         self.register_outputs({"bucket_name": self.bucket_name, "key_arn": self.key_arn})

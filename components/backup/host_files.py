@@ -6,6 +6,7 @@ import shlex
 from pathlib import Path
 
 from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, host_secrets_dir, project_name
+from components.backup.alarms import NAMESPACE, alarms_on
 from components.backup.policy import BACKUP_PREFIX
 from components.backup.units import render_units
 from configs.load import LadderConfig
@@ -63,7 +64,8 @@ def render_host_files(cfg: LadderConfig, bucket: str) -> dict[str, str]:
     pg_dump = f"{compose} exec -T db pg_dump -U postgres"
     units = render_units(cfg.settings.backup.time, bucket=bucket, db=db, prefix=BACKUP_PREFIX,
                          data_dir=HOST_ODOO_DATA_DIR, odoo_version=cfg.settings.odoo.version,
-                         pg_dump_cmd=pg_dump, region=cfg.region, work_dir=WORK_DIR)
+                         pg_dump_cmd=pg_dump, region=cfg.region, work_dir=WORK_DIR,
+                         metric_namespace=NAMESPACE if alarms_on(cfg) else None, metric_stack=cfg.stack)
     restore_defaults = {
         "BACKUP_BUCKET": bucket,
         "BACKUP_PREFIX": BACKUP_PREFIX,

@@ -2,6 +2,8 @@
 JSON-ready dicts out."""
 from __future__ import annotations
 
+from components.backup.alarms import metric_statement
+
 BACKUP_PREFIX = "odoo"
 # odoo-backup tags a set's objects with this once more than `keep_sets` newer complete sets exist;
 # only tagged objects ever expire, so when backups stop, the last sets stay (see docs/backup.md).
@@ -9,11 +11,12 @@ EXPIRE_TAG = {"key": "odoo-ladder-expire", "value": "yes"}
 KEEP_SETS = 7
 
 
-def host_backup_policy(bucket_arn: str, key_arn: str, prefix: str = BACKUP_PREFIX) -> dict:
+def host_backup_policy(bucket_arn: str, key_arn: str, prefix: str = BACKUP_PREFIX, metrics: bool = False) -> dict:
     """The host may add sets and read them back for a restore, tag old sets for expiry and tidy its
     own unfinished uploads. It may not delete, nor touch versions, retention or the bucket's settings:
-    Object Lock keeps every version for keep_days whatever the host does."""
-    return {
+    Object Lock keeps every version for keep_days whatever the host does. With `metrics`, it reports
+    each run's outcome to CloudWatch (components/backup/alarms.py)."""
+    policy = {
         "Version": "2012-10-17",
         "Statement": [
             {"Sid": "WriteReadAndReleaseSets", "Effect": "Allow",
@@ -29,6 +32,9 @@ def host_backup_policy(bucket_arn: str, key_arn: str, prefix: str = BACKUP_PREFI
              "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": [key_arn]},
         ],
     }
+    if metrics:
+        policy["Statement"].append(metric_statement())
+    return policy
 
 
 def tls_only_bucket_policy(bucket_arn: str) -> dict:

@@ -40,6 +40,8 @@ def render_units(
     after: str = "docker.service",
     restart_delay: str = "20min",
     restart_burst: int = 4,
+    metric_namespace: str | None = None,
+    metric_stack: str | None = None,
 ) -> dict[str, str]:
     """Return {"<unit_name>.service": ..., "<unit_name>.timer": ...} for a daily backup at `time` ("HH:MM")."""
     if not _TIME.match(time):
@@ -50,6 +52,8 @@ def render_units(
             "--odoo-version", odoo_version, "--pg-dump-cmd", pg_dump_cmd, "--status-file", status_file]
     if work_dir:
         args += ["--work-dir", work_dir]
+    if metric_namespace:
+        args += ["--metric-namespace", metric_namespace, "--metric-stack", metric_stack or db]
     environment = [("AWS_DEFAULT_REGION", region)] if region else []
     service = f"{unit_name}.service"
     return {
