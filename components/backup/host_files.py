@@ -35,6 +35,12 @@ INSTALL_PATHS = {
 }
 
 
+def database_env_file(project: str) -> str:
+    """Where the delivery says which database the host uses (PLAN contract 1: DB_KIND=container or
+    rds, and for RDS its endpoint, TLS settings and the master's secret)."""
+    return f"/etc/odoo-ladder/{project}/database.env"
+
+
 def restore_commands(project: str) -> dict[str, str]:
     """How odoo-restore reaches PostgreSQL on the host. The superuser (db container's socket) only
     creates, renames and drops databases; pg_restore only converts the archive to SQL; that SQL runs
@@ -65,7 +71,8 @@ def render_host_files(cfg: LadderConfig, bucket: str) -> dict[str, str]:
     units = render_units(cfg.settings.backup.time, bucket=bucket, db=db, prefix=BACKUP_PREFIX,
                          data_dir=HOST_ODOO_DATA_DIR, odoo_version=cfg.settings.odoo.version,
                          pg_dump_cmd=pg_dump, region=cfg.region, work_dir=WORK_DIR,
-                         metric_namespace=NAMESPACE if alarms_on(cfg) else None, metric_stack=cfg.stack)
+                         metric_namespace=NAMESPACE if alarms_on(cfg) else None, metric_stack=cfg.stack,
+                         database_env=database_env_file(project), odoo_conf=f"{host_secrets_dir(project)}/odoo.conf")
     restore_defaults = {
         "BACKUP_BUCKET": bucket,
         "BACKUP_PREFIX": BACKUP_PREFIX,
