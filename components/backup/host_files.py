@@ -80,6 +80,11 @@ def render_host_files(cfg: LadderConfig, bucket: str) -> dict[str, str]:
         "BACKUP_WORK_DIR": WORK_DIR,
         "ODOO_DATA_DIR": HOST_ODOO_DATA_DIR,
         **restore_commands(project),
+        # With DB_KIND=rds in this file the restore goes to RDS instead of the compose commands above,
+        # the master's secret read with the instance profile (the operator exports the restore role).
+        "RESTORE_DATABASE_ENV": database_env_file(project),
+        "RESTORE_ODOO_CONF": f"{host_secrets_dir(project)}/odoo.conf",
+        "RESTORE_SECRETS_CREDENTIALS": "instance",
     }
     env = "".join(f"{key}={shlex.quote(value)}\n" for key, value in restore_defaults.items())
     return {

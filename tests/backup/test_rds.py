@@ -147,3 +147,65 @@ def test_the_timer_reads_the_hosts_database_env_at_every_run():
     options = dict(zip(argv[1::2], argv[2::2]))
     assert options["--database-env"] == "/etc/odoo-ladder/odoo-prod/database.env"
     assert options["--odoo-conf"] == "/run/odoo-ladder/odoo-prod/odoo.conf"
+
+
+def secret(moto, username=MASTER, password=None):
+    import boto3
+    from tests.database.rds_like import MASTER_PASSWORD
+    client = boto3.client("secretsmanager", endpoint_url=moto, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    import uuid
+    return client.create_secret(Name=f"master-{uuid.uuid4().hex[:8]}", SecretString=json.dumps(
+        {"username": username, "password": password or MASTER_PASSWORD}))["ARN"]
+
+
+def restore_args(bucket, tmp_path, database_env, conf, *extra):
+    return ["--bucket", bucket, "--data-dir", str(tmp_path / "restored"), "--database-env", database_env,
+            "--odoo-conf", conf, *extra]
+
+
+def test_a_restore_onto_rds_makes_a_new_database_odoo_owns(rds, pg, moto, s3, bucket, data_dir, tmp_path):
+    """A set taken on the container path (production roles) restored onto RDS by default into a NEW
+    database: created by the non-superuser master from Secrets Manager, OWNER odoo, the set's SQL
+    run as odoo (--no-owner --no-privileges), usable by odoo; no passfile stays."""
+    from tests.backup.helpers import assert_odoo_can_use
+    source = "on_container"
+    populate_db(pg, source, partners=1500, blobs=30)
+    populate_filestore(os.path.join(data_dir, "filestore", source), files=15, max_kib=30)
+    taken = run_script(BACKUP, ["--bucket", bucket, "--db", source, "--data-dir", data_dir, "--status-file",
+                                str(tmp_path / "s.json"), "--attempts", "1"], script_env(pg.env(), moto))
+    assert taken.returncode == 0, taken.stderr
+    database_env, conf = host_files(tmp_path, rds, MASTER_SECRET_ARN=secret(moto))
+    before = set(rds.master("SELECT datname FROM pg_database;").split())
+    env = script_env({"PATH": f"{PG_BIN}:{os.environ['PATH']}"}, moto)
+    for key in [k for k in env if k.startswith("RESTORE_") and k.endswith("_CMD")]:
+        del env[key]  # the container path's commands: the env file must replace them all
+    done = run_script(RESTORE, restore_args(bucket, tmp_path, database_env, conf), env)
+    assert done.returncode == 0, done.stderr
+    [new] = set(rds.master("SELECT datname FROM pg_database;").split()) - before
+    assert new.startswith(f"{source}_restore_")
+    assert db_fingerprint(rds, new) == db_fingerprint(pg, source)
+    assert_odoo_can_use(rds, new)
+    assert rds.master(f"SELECT rolsuper FROM pg_roles WHERE rolname = '{MASTER}';") == "f"
+    assert os.listdir(os.path.dirname(conf)) == ["odoo.conf"]
+
+
+def test_a_wrong_master_secret_fails_before_any_database_exists(rds, moto, s3, bucket, tmp_path):
+    database_env, conf = host_files(tmp_path, rds, MASTER_SECRET_ARN=secret(moto, password="wrong"))
+    before = rds.master("SELECT count(*) FROM pg_database;")
+    done = run_script(RESTORE, restore_args(bucket, tmp_path, database_env, conf, "--target-db", "nope"),
+                      script_env({"PATH": f"{PG_BIN}:{os.environ['PATH']}"}, moto))
+    assert done.returncode == 1 and "password authentication failed" in done.stderr, done.stderr
+    assert rds.master("SELECT count(*) FROM pg_database;") == before
+    assert os.listdir(os.path.dirname(conf)) == ["odoo.conf"]
+
+
+def test_the_hosts_restore_defaults_read_the_database_env_and_the_master_with_the_instance_profile():
+    from components.backup.host_files import render_host_files
+    from configs.load import from_mapping
+    from tests.backup.test_host_files import host_env
+    from tests.stacks import aws
+    env = host_env(render_host_files(from_mapping("prod", aws(4)), "prod-backups"))
+    assert env["RESTORE_DATABASE_ENV"] == "/etc/odoo-ladder/odoo-prod/database.env"
+    assert env["RESTORE_ODOO_CONF"] == "/run/odoo-ladder/odoo-prod/odoo.conf"
+    assert env["RESTORE_SECRETS_CREDENTIALS"] == "instance"
