@@ -58,6 +58,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         # Below Step 4 with backup.retain, the bucket and its settings stay, without the host's part.
         backup = Backup("backup", BackupArgs(cfg, host.role_name, retained_only=not cfg.components.backup))
         outputs["backup_bucket"] = backup.bucket_name
+        outputs["backup_restore_role_arn"] = backup.restore_role_arn  # odoo-restore's credentials
         bucket = backup.bucket_name if cfg.components.backup else None
     if cfg.components.logs and cfg.settings.logs.cloudwatch:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name

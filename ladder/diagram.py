@@ -72,6 +72,8 @@ def _resource_nodes(graph: Graph, records: list[dict]) -> dict[str, str]:
         by_name = r["type"] in ("aws:s3/bucket:Bucket", "aws:ebs/volume:Volume", "aws:kms/key:Key")
         if r["type"] == "aws:kms/key:Key" and r["name"].startswith("backup"):
             label = "KMS key (backups)"
+        if r["type"] == "aws:iam/role:Role" and r["name"].startswith("backup"):
+            group, label, by_name = "storage", "restore role (backups)", True
         ids[r["name"] if by_name else r["type"].split(":")[-1]] = graph.node(node_id, group, label)
     return ids
 

@@ -53,3 +53,18 @@ def planned(name: str) -> tuple[dict, ...]:
 
 def config_of(name: str) -> LadderConfig:
     return from_mapping(STACK, CONFIGS[name])
+
+
+def without_object_lock(records: tuple[dict, ...]) -> list[dict]:
+    """A Step 4 stack whose bucket was made before it had Object Lock: the bucket created without
+    the flag (nor its ignore_changes), and no lock configuration. Moving it to today's Step 4 must
+    switch the lock on in place, never replace the bucket (that would be a new, empty bucket)."""
+    older = []
+    for record in records:
+        if record["type"] == "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration":
+            continue
+        if record["type"] == "aws:s3/bucket:Bucket" and record["name"] == "backup-bucket":
+            inputs = {k: v for k, v in record["inputs"].items() if k != "objectLockEnabled"}
+            record = {**record, "inputs": inputs, "ignore_changes": []}
+        older.append(record)
+    return older

@@ -24,7 +24,7 @@ STACKS = [pytest.param(aws(step), id=f"step{step}") for step in range(5)] + [
 
 
 def host_role(run):
-    return run.one("aws:iam/role:Role")
+    return run.named("aws:iam/role:Role", "host-role")
 
 
 def role_documents(run) -> list[dict]:

@@ -124,6 +124,25 @@ def test_a_retained_bucket_keeps_its_settings_and_the_host_stops_using_it():
     kept = {r["type"].split(":")[-1] for r in planned("step3-retain") if r["parent"] == "backup"}
     assert {"Bucket", "BucketVersioning", "BucketLifecycleConfiguration", "BucketPublicAccessBlock",
             "BucketPolicy"} <= kept
-    assert "RolePolicy" not in kept, "the host may no longer write to a bucket it does not back up to"
+    names = {r["name"] for r in planned("step3-retain") if r["parent"] == "backup"}
+    assert "backup-host" not in names, "the host may no longer write to a bucket it does not back up to"
+    assert {"backup-restore", "backup-restore-read"} <= names, "a retained bucket can still be restored from"
     result = diff_plans(list(planned("step4")), list(planned("step3-retain")))
     assert [r["name"] for r in result.removed if r["parent"] == "backup"] == ["backup-host"]
+
+
+def test_a_bucket_without_object_lock_gets_it_in_place_never_by_replacement():
+    """object_lock_enabled is ForceNew on aws.s3.Bucket (ladder/replacements.py): the move to a locked
+    bucket is the lock configuration on the existing versioned bucket, the flag ignored."""
+    from tests.moves import without_object_lock
+    older, now = without_object_lock(planned("step4")), list(planned("step4"))
+    result = diff_plans(older, now)
+    assert [c.name for c in result.replaced] == [] and result.data_at_risk == []
+    assert [r["name"] for r in result.added if r["parent"] == "backup"] == ["backup-lock"]
+    [lock] = [r for r in now if r["name"] == "backup-lock"]
+    assert lock["inputs"]["objectLockEnabled"] == "Enabled"
+    # Without the ignored flag, the same move would replace the bucket: the guard is what keeps the sets.
+    [bucket] = [r for r in now if r["name"] == "backup-bucket"]
+    assert "objectLockEnabled" in bucket["ignore_changes"] and bucket["protect"] and bucket["retain_on_delete"]
+    unguarded = diff_plans(older, [{**r, "ignore_changes": []} if r is bucket else r for r in now])
+    assert [(c.name, c.replaced_by) for c in unguarded.replaced] == [("backup-bucket", ["objectLockEnabled"])]

@@ -30,7 +30,7 @@ def test_the_bucket_is_protected_versioned_encrypted_and_private(step4):
 
 def test_the_bucket_refuses_plain_http(step4):
     policy = json.loads(step4.named("aws:s3/bucketPolicy:BucketPolicy", "backup-tls-only").inputs["policy"])
-    [deny] = policy["Statement"]
+    [deny] = [s for s in policy["Statement"] if s["Sid"] == "DenyPlainHttp"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
@@ -44,12 +44,12 @@ def test_retention_keeps_the_configured_days_and_can_go_cold():
     assert tidy["filter"] == {"prefix": "odoo/"}
 
 
-def test_the_host_may_write_and_read_sets_but_not_delete(step4):
+def test_the_host_may_write_sets_but_not_read_them_back_nor_delete(step4):
     policies = [json.loads(p.inputs["policy"]) for p in step4.of_type("aws:iam/rolePolicy:RolePolicy")
                 if p.name == "backup-host"]
     actions = {a for s in policies[0]["Statement"] for a in s["Action"]}
-    assert {"s3:PutObject", "s3:GetObject", "s3:ListBucket"} <= actions
-    assert not any("Delete" in a for a in actions)
+    assert {"s3:PutObject", "s3:ListBucket"} <= actions
+    assert not any("Delete" in a for a in actions) and "s3:GetObject" not in actions  # restores: the restore role
     resources = {r for s in policies[0]["Statement"] for r in s["Resource"]}
     assert resources == {"arn:aws:s3:::backup-bucket-0a1b2c3",
                          "arn:aws:s3:::backup-bucket-0a1b2c3/odoo/*", "arn:aws:kms:eu-south-1:123456789012:key/backup-key"}

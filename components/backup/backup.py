@@ -7,28 +7,34 @@ rewrite or delete one (docs/backup.md, "Sets a host cannot rewrite").
 from __future__ import annotations
 
 import json
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
+from components.backup.alarms import alarm_specs, alarms_on
 from components.backup.key_policy import backup_key_policy
-from components.backup.policy import host_backup_policy, lifecycle_rules, tls_only_bucket_policy
+from components.backup.policy import (backup_bucket_policy, host_backup_policy, lifecycle_rules, restore_role_policy,
+                                      restore_role_trust)
 from configs.load import LadderConfig
 
 
 class BackupArgs:
-    def __init__(self, cfg: LadderConfig, host_role: pulumi.Input[str], retained_only: bool = False):
+    def __init__(self, cfg: LadderConfig, host_role: pulumi.Input[str], retained_only: bool = False,
+                 alarm_actions: Sequence[pulumi.Input[str]] = ()):
         self.cfg = cfg
         self.host_role = host_role
         # backup.retain below Step 4: the bucket, its history and settings stay; the host no longer
         # writes to it (no timer, no policy). Moving back up takes the same bucket again.
         self.retained_only = retained_only
+        # Where the alarms of a failed or missing run notify (an SNS topic ARN), if anywhere.
+        self.alarm_actions = list(alarm_actions)
 
 
 class Backup(pulumi.ComponentResource):
     bucket_name: pulumi.Output[str]
     key_arn: pulumi.Output[str]
+    restore_role_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: BackupArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("odoo-ladder:backup:Backup", name, None, opts)
@@ -51,11 +57,21 @@ class Backup(pulumi.ComponentResource):
 
         account = aws.get_caller_identity().account_id
         host_role_arn = pulumi.Output.from_input(args.host_role).apply(lambda role: f"arn:aws:iam::{account}:role/{role}")
+        # Restores read with a role of their own, which operators assume and the host cannot: the host
+        # encrypts, and decrypts only for restore (components/backup/key_policy.py).
+        restore_role = aws.iam.Role(f"{name}-restore", tags={"odoo-ladder:stack": cfg.stack}, opts=child,
+                                    description=f"odoo-ladder {cfg.stack}: read backup sets for a restore",
+                                    max_session_duration=4 * 3600,  # a long restore outlives 1 h
+                                    assume_role_policy=host_role_arn.apply(
+                                        lambda arn: json.dumps(restore_role_trust(account, arn))))
         key = aws.kms.Key(f"{name}-key", description=f"odoo-ladder {cfg.stack}: backup sets",
                           enable_key_rotation=True, deletion_window_in_days=30, opts=keep,
                           tags={"odoo-ladder:stack": cfg.stack},
-                          policy=pulumi.Output.all(host_role_arn, bucket.arn).apply(
-                              lambda a: json.dumps(backup_key_policy(account, a[0], a[1], cfg.region))))
+                          policy=pulumi.Output.all(host_role_arn, bucket.arn, restore_role.arn).apply(
+                              lambda a: json.dumps(backup_key_policy(account, a[0], a[1], cfg.region, a[2]))))
+        aws.iam.RolePolicy(f"{name}-restore-read", role=restore_role.name, opts=child,
+                           policy=pulumi.Output.all(bucket.arn, key.arn).apply(
+                               lambda a: json.dumps(restore_role_policy(a[0], a[1]))))
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption", bucket=bucket.id, opts=child,
             rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms",
@@ -65,14 +81,21 @@ class Backup(pulumi.ComponentResource):
                                        block_public_policy=True, ignore_public_acls=True,
                                        restrict_public_buckets=True, opts=child)
         aws.s3.BucketPolicy(f"{name}-tls-only", bucket=bucket.id, opts=child,
-                            policy=bucket.arn.apply(lambda arn: json.dumps(tls_only_bucket_policy(arn))))
+                            policy=pulumi.Output.all(bucket.arn, host_role_arn).apply(
+                                lambda a: json.dumps(backup_bucket_policy(a[0], a[1]))))
         aws.s3.BucketLifecycleConfiguration(f"{name}-retention", bucket=bucket.id,
                                             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
                                             rules=lifecycle_rules(settings.keep_days, settings.cold_after_days))
         if not args.retained_only:
+            metrics = alarms_on(cfg)
             aws.iam.RolePolicy(f"{name}-host", role=args.host_role, opts=child,
                                policy=pulumi.Output.all(bucket.arn, key.arn).apply(
-                                   lambda a: json.dumps(host_backup_policy(a[0], a[1]))))
+                                   lambda a: json.dumps(host_backup_policy(a[0], a[1], metrics=metrics))))
+            if metrics:
+                for suffix, spec in alarm_specs(cfg.stack, args.alarm_actions).items():
+                    aws.cloudwatch.MetricAlarm(f"{name}-{suffix}", opts=child, **spec)
         self.bucket_name = bucket.bucket
         self.key_arn = key.arn
-        self.register_outputs({"bucket_name": self.bucket_name, "key_arn": self.key_arn})
+        self.restore_role_arn = restore_role.arn
+        self.register_outputs({"bucket_name": self.bucket_name, "key_arn": self.key_arn,
+                               "restore_role_arn": self.restore_role_arn})

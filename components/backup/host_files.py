@@ -6,6 +6,7 @@ import shlex
 from pathlib import Path
 
 from components.app.compose import FILESTORE_VOLUME, HOST_DATA_DIR, host_secrets_dir, project_name
+from components.backup.alarms import NAMESPACE, alarms_on
 from components.backup.policy import BACKUP_PREFIX
 from components.backup.units import render_units
 from configs.load import LadderConfig
@@ -32,6 +33,12 @@ INSTALL_PATHS = {
     "host/systemd/odoo-backup.timer": "/etc/systemd/system/odoo-backup.timer",
     "host/backup.env": ENV_FILE,
 }
+
+
+def database_env_file(project: str) -> str:
+    """Where the delivery says which database the host uses (PLAN contract 1: DB_KIND=container or
+    rds, and for RDS its endpoint, TLS settings and the master's secret)."""
+    return f"/etc/odoo-ladder/{project}/database.env"
 
 
 def restore_commands(project: str) -> dict[str, str]:
@@ -63,7 +70,9 @@ def render_host_files(cfg: LadderConfig, bucket: str) -> dict[str, str]:
     pg_dump = f"{compose} exec -T db pg_dump -U postgres"
     units = render_units(cfg.settings.backup.time, bucket=bucket, db=db, prefix=BACKUP_PREFIX,
                          data_dir=HOST_ODOO_DATA_DIR, odoo_version=cfg.settings.odoo.version,
-                         pg_dump_cmd=pg_dump, region=cfg.region, work_dir=WORK_DIR)
+                         pg_dump_cmd=pg_dump, region=cfg.region, work_dir=WORK_DIR,
+                         metric_namespace=NAMESPACE if alarms_on(cfg) else None, metric_stack=cfg.stack,
+                         database_env=database_env_file(project), odoo_conf=f"{host_secrets_dir(project)}/odoo.conf")
     restore_defaults = {
         "BACKUP_BUCKET": bucket,
         "BACKUP_PREFIX": BACKUP_PREFIX,
@@ -71,6 +80,14 @@ def render_host_files(cfg: LadderConfig, bucket: str) -> dict[str, str]:
         "BACKUP_WORK_DIR": WORK_DIR,
         "ODOO_DATA_DIR": HOST_ODOO_DATA_DIR,
         **restore_commands(project),
+        # With DB_KIND=rds in this file the restore goes to RDS instead of the compose commands above,
+        # the master's secret read with the instance profile (the operator exports the restore role).
+        "RESTORE_DATABASE_ENV": database_env_file(project),
+        "RESTORE_ODOO_CONF": f"{host_secrets_dir(project)}/odoo.conf",
+        "RESTORE_SECRETS_CREDENTIALS": "instance",
+        # Two sessions load the rows at once: one large table (attachments in the database) decodes
+        # on both of the host's cores (docs/backup.md, "Figures").
+        "RESTORE_JOBS": "2",
     }
     env = "".join(f"{key}={shlex.quote(value)}\n" for key, value in restore_defaults.items())
     return {

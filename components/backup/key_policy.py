@@ -4,9 +4,12 @@ Why a key of its own: with the account's aws/s3 key, any principal allowed s3:Ge
 dumps (password hashes, database.secret, mail and payment credentials). With this key, reading a
 set also needs this policy's permission, which names only the host's role.
 
-The host may both encrypt and decrypt, and only through S3 on this bucket: S3 needs kms:Decrypt for
-multipart uploads (it reads the data key back for each part), and the host runs the restores. The
-account's administrators manage the key (rotation, policy, deletion) but cannot use it for data.
+Decrypt only for restore: the host encrypts (GenerateDataKey) and may decrypt only through S3 on
+this bucket, which S3 needs for the host's own multipart uploads (it reads the data key back for each
+part); reading a set back needs s3:GetObject, which the host's role lacks and the bucket policy denies
+it (components/backup/policy.py). Restores read with the restore role (decrypt only, through S3, this
+bucket), which an operator assumes and the host cannot. The account's administrators manage the key
+(rotation, policy, deletion) but cannot use it for data.
 """
 from __future__ import annotations
 
@@ -17,8 +20,15 @@ ADMIN_ACTIONS = ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "km
 DATA_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"]
 
 
-def backup_key_policy(account_id: str, host_role_arn: str, bucket_arn: str, region: str) -> dict:
-    return {
+def through_s3_for(bucket_arn: str, region: str) -> dict:
+    return {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+            # With an S3 Bucket Key the context is the bucket's ARN, without it the object's.
+            "StringLike": {"kms:EncryptionContext:aws:s3:arn": [bucket_arn, f"{bucket_arn}/*"]}}
+
+
+def backup_key_policy(account_id: str, host_role_arn: str, bucket_arn: str, region: str,
+                      restore_role_arn: str | None = None) -> dict:
+    policy = {
         "Version": "2012-10-17",
         "Statement": [
             {"Sid": "AccountAdministersTheKeyButNeverUsesIt", "Effect": "Allow",
@@ -26,9 +36,12 @@ def backup_key_policy(account_id: str, host_role_arn: str, bucket_arn: str, regi
              "Action": ADMIN_ACTIONS, "Resource": "*"},
             {"Sid": "HostUsesItThroughS3ForThisBucketOnly", "Effect": "Allow",
              "Principal": {"AWS": host_role_arn}, "Action": DATA_ACTIONS, "Resource": "*",
-             "Condition": {
-                 "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
-                 # With an S3 Bucket Key the context is the bucket's ARN, without it the object's.
-                 "StringLike": {"kms:EncryptionContext:aws:s3:arn": [bucket_arn, f"{bucket_arn}/*"]}}},
+             "Condition": through_s3_for(bucket_arn, region)},
         ],
     }
+    if restore_role_arn:
+        policy["Statement"].append(
+            {"Sid": "RestoreRoleDecryptsThroughS3ForThisBucketOnly", "Effect": "Allow",
+             "Principal": {"AWS": restore_role_arn}, "Action": ["kms:Decrypt"], "Resource": "*",
+             "Condition": through_s3_for(bucket_arn, region)})
+    return policy

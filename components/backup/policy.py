@@ -2,6 +2,8 @@
 JSON-ready dicts out."""
 from __future__ import annotations
 
+from components.backup.alarms import metric_statement
+
 BACKUP_PREFIX = "odoo"
 # odoo-backup tags a set's objects with this once more than `keep_sets` newer complete sets exist;
 # only tagged objects ever expire, so when backups stop, the last sets stay (see docs/backup.md).
@@ -9,26 +11,69 @@ EXPIRE_TAG = {"key": "odoo-ladder-expire", "value": "yes"}
 KEEP_SETS = 7
 
 
-def host_backup_policy(bucket_arn: str, key_arn: str, prefix: str = BACKUP_PREFIX) -> dict:
-    """The host may add sets and read them back for a restore, tag old sets for expiry and tidy its
-    own unfinished uploads. It may not delete, nor touch versions, retention or the bucket's settings:
-    Object Lock keeps every version for keep_days whatever the host does."""
-    return {
+def host_backup_policy(bucket_arn: str, key_arn: str, prefix: str = BACKUP_PREFIX, metrics: bool = False) -> dict:
+    """The host may add sets, tag old sets for expiry and tidy its own unfinished uploads; it may not
+    read a set back (no s3:GetObject: restores use the restore role, `restore_role_policy`). It may not delete, nor touch versions, retention or the bucket's settings:
+    Object Lock keeps every version for keep_days whatever the host does. With `metrics`, it reports
+    each run's outcome to CloudWatch (components/backup/alarms.py)."""
+    policy = {
         "Version": "2012-10-17",
         "Statement": [
             {"Sid": "WriteReadAndReleaseSets", "Effect": "Allow",
-             "Action": ["s3:PutObject", "s3:GetObject", "s3:PutObjectTagging", "s3:GetObjectTagging",
+             "Action": ["s3:PutObject", "s3:PutObjectTagging", "s3:GetObjectTagging",
                         "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
              "Resource": [f"{bucket_arn}/{prefix}/*"]},
             {"Sid": "ListSets", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [bucket_arn],
              "Condition": {"StringLike": {"s3:prefix": [f"{prefix}/*", prefix]}}},
             {"Sid": "FindUnfinishedUploads", "Effect": "Allow", "Action": ["s3:ListBucketMultipartUploads"],
              "Resource": [bucket_arn]},
-            # SSE-KMS: S3 asks KMS for a data key on upload; multipart uploads (and restores) decrypt it.
+            # SSE-KMS: S3 asks KMS for a data key on upload, and decrypts it for each part of a multipart
+            # upload. Without s3:GetObject this reads nothing back (components/backup/key_policy.py).
             {"Sid": "UseTheBackupKeyThroughS3", "Effect": "Allow",
              "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": [key_arn]},
         ],
     }
+    if metrics:
+        policy["Statement"].append(metric_statement())
+    return policy
+
+
+def restore_role_policy(bucket_arn: str, key_arn: str, prefix: str = BACKUP_PREFIX) -> dict:
+    """The restore role reads sets (every version) and lists them; it writes nothing."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "ReadSets", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+             "Resource": [f"{bucket_arn}/{prefix}/*"]},
+            {"Sid": "ListSets", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:ListBucketVersions"],
+             "Resource": [bucket_arn], "Condition": {"StringLike": {"s3:prefix": [f"{prefix}/*", prefix]}}},
+            {"Sid": "DecryptThroughS3", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [key_arn]},
+        ],
+    }
+
+
+def restore_role_trust(account_id: str, host_role_arn: str) -> dict:
+    """Principals of the account whose own policies allow it (operators) may assume the restore role;
+    the host's role never, even if someone grants it sts:AssumeRole later."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "OperatorsOfTheAccount", "Effect": "Allow", "Action": "sts:AssumeRole",
+             "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}},
+            {"Sid": "NeverTheHost", "Effect": "Deny", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"},
+             "Condition": {"ArnLike": {"aws:PrincipalArn": host_role_arn}}},
+        ],
+    }
+
+
+def backup_bucket_policy(bucket_arn: str, host_role_arn: str) -> dict:
+    """TLS only, and the host never reads an object back, whatever policy its role gains later."""
+    policy = tls_only_bucket_policy(bucket_arn)
+    policy["Statement"].append(
+        {"Sid": "HostNeverReadsSetsBack", "Effect": "Deny", "Principal": "*",
+         "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": [f"{bucket_arn}/*"],
+         "Condition": {"ArnLike": {"aws:PrincipalArn": host_role_arn}}})
+    return policy
 
 
 def tls_only_bucket_policy(bucket_arn: str) -> dict:

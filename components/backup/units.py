@@ -40,6 +40,10 @@ def render_units(
     after: str = "docker.service",
     restart_delay: str = "20min",
     restart_burst: int = 4,
+    metric_namespace: str | None = None,
+    metric_stack: str | None = None,
+    database_env: str | None = None,
+    odoo_conf: str | None = None,
 ) -> dict[str, str]:
     """Return {"<unit_name>.service": ..., "<unit_name>.timer": ...} for a daily backup at `time` ("HH:MM")."""
     if not _TIME.match(time):
@@ -50,6 +54,10 @@ def render_units(
             "--odoo-version", odoo_version, "--pg-dump-cmd", pg_dump_cmd, "--status-file", status_file]
     if work_dir:
         args += ["--work-dir", work_dir]
+    if database_env:  # read at each run: the database may move to RDS (Step 5) under the timer
+        args += ["--database-env", database_env, "--odoo-conf", odoo_conf or ""]
+    if metric_namespace:
+        args += ["--metric-namespace", metric_namespace, "--metric-stack", metric_stack or db]
     environment = [("AWS_DEFAULT_REGION", region)] if region else []
     service = f"{unit_name}.service"
     return {

@@ -81,7 +81,12 @@ def test_the_key_is_used_by_the_host_through_s3_only_and_administered_by_nobody_
     assert host["Condition"]["StringEquals"] == {"kms:ViaService": "s3.eu-south-1.amazonaws.com"}
     arns = host["Condition"]["StringLike"]["kms:EncryptionContext:aws:s3:arn"]
     assert arns == ["arn:aws:s3:::backup-bucket-0a1b2c3", "arn:aws:s3:::backup-bucket-0a1b2c3/*"]
-    # Nobody else: no statement grants data use to anyone but the host role, and none delegates kms:* to IAM.
+    # The restore role decrypts only, on the same terms; nobody else uses the key, none delegates kms:* to IAM.
+    restore = statements["RestoreRoleDecryptsThroughS3ForThisBucketOnly"]
+    assert restore["Action"] == ["kms:Decrypt"] and restore["Condition"] == host["Condition"]
+    assert restore["Principal"] == {"AWS": "arn:aws:iam::123456789012:role/backup-restore-0a1b2c3"}
+    assert set(statements) == {"AccountAdministersTheKeyButNeverUsesIt", "HostUsesItThroughS3ForThisBucketOnly",
+                               "RestoreRoleDecryptsThroughS3ForThisBucketOnly"}
     assert all(s["Action"] != "kms:*" for s in policy["Statement"])
 
 
@@ -90,6 +95,8 @@ def test_the_host_may_tag_sets_for_expiry_but_never_delete_or_unlock(step4):
                 if p.name == "backup-host"]
     actions = {a for s in policy["Statement"] for a in s["Action"]}
     assert {"s3:PutObjectTagging", "s3:ListBucketMultipartUploads", "s3:AbortMultipartUpload"} <= actions
+    # Nor read a set back: that is the restore role's (tests/backup/test_restore_access.py).
     forbidden = ("Delete", "BypassGovernanceRetention", "PutObjectRetention", "PutObjectLegalHold",
                  "PutBucket", "PutLifecycle")
     assert not [a for a in actions if any(f in a for f in forbidden)]
+    assert not {"s3:GetObject", "s3:GetObjectVersion", "s3:*", "s3:Get*"} & actions

@@ -49,7 +49,7 @@ def test_a_failed_try_is_retried(pg, moto, s3, bucket, data_dir, site, tmp_path)
                      'echo "pg_dump: error: server closed the connection" >&2; exit 1; fi\n'
                      'exec pg_dump -U postgres "$@"\n')
     flaky.chmod(0o755)
-    env = script_env(pg.env(), moto, BACKUP_READY_CMD="true")
+    env = script_env(pg.env(), moto, BACKUP_READY_CMD="true", BACKUP_PSQL_CMD="psql -U postgres")
     result = run_script(BACKUP, args(bucket, data_dir, "--attempts", "2", "--pg-dump-cmd", str(flaky)), env)
     assert result.returncode == 0, result.stderr
     assert "try 1 of 2 failed" in result.stderr
