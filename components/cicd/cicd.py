@@ -31,14 +31,6 @@ class CicdArgs:
     dns_zone_id: Optional[str] = None
 
 
-def _required(github: GithubSettings) -> None:
-    missing = [f"odoo-ladder:registry.github.{key}" for key in ("owner", "repo", "state_bucket", "state_key_arn")
-               if not getattr(github, key)]
-    if missing:
-        raise ValueError(f"{', '.join(missing)}: needed for the CI roles (tools/bootstrap_state.py prints the "
-                         "state values; docs/step6.md)")
-
-
 class Cicd(pulumi.ComponentResource):
     provider_arn: pulumi.Output[str]
     preview_role_arn: pulumi.Output[str]
@@ -47,7 +39,6 @@ class Cicd(pulumi.ComponentResource):
     def __init__(self, name: str, args: CicdArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("odoo-ladder:cicd:Cicd", name, None, opts)
         github = args.github
-        _required(github)
         repository = Repository(github.owner, github.repo, github.owner_id, github.repo_id)
         child = pulumi.ResourceOptions(parent=self)
         if github.oidc_provider_arn:

@@ -17,6 +17,7 @@ from components.backup.retired import render_retire_host_files
 from components.delivery.artifact import PROJECT
 from components.delivery.secrets_steps import (SECRET_ENV, fingerprint_command, host_write_secrets, host_writer,
                                                local_write_secrets, set_role_password)
+from components.delivery.image_steps import pull_own_image
 from components.delivery.preflight import DOCKER_PREFLIGHT
 from components.delivery.stale_files import remove_stale_files
 
@@ -121,7 +122,7 @@ umask 077
 dir="{project_dir}"
 # The project's files travel beside this script, in the bundle it was unpacked from.
 bundle="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)/{PROJECT}"
-{'' if on_aws else _check_secrets()}mkdir -p "$dir"
+{'' if on_aws else _check_secrets()}{pull_own_image(service)}mkdir -p "$dir"
 # The project directory is private: only root (and the containers it mounts files into) reads it.
 chmod 0700 "$dir"
 cd "$dir"
