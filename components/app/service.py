@@ -40,6 +40,8 @@ class OdooService:
     # Step 6: `image` is the stack's own build (image/ with the repository's addons/), pulled by digest
     # from its registry with the host's role; False: the official image.
     own_image: bool = False
+    # `odoo -u` these modules (or ("all",)) once per image, before Odoo restarts on it; () none.
+    update_modules: tuple[str, ...] = ()
     healthcheck: tuple[str, ...] = ("CMD", "curl", "-fsS", f"http://localhost:{HTTP_PORT}/web/health")
 
     @property
@@ -62,6 +64,7 @@ def odoo_service(cfg: LadderConfig) -> OdooService:
         # No image is built on the host: the official one, or at Step 6 the one CI built and pushed.
         image=own or base_image,
         own_image=own is not None,
+        update_modules=odoo.update_modules or (),
         workers=workers,
         max_cron_threads=1,
         proxy_mode=behind_proxy,

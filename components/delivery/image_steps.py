@@ -1,4 +1,5 @@
-"""The apply script's image step (Step 6): the host pulls the stack's own image before anything restarts.
+"""The apply script's image steps (Step 6): the host pulls the stack's own image before anything restarts,
+and upgrades the modules (odoo.update_modules) once per image before Odoo restarts on it.
 
 The image is named by digest (registry.image, set by deploy.yml), so a present image is the right
 one and needs no registry at all; a missing one is pulled with the host's instance role:
@@ -51,5 +52,31 @@ ODOO_LADDER_ECR
         echo "odoo-ladder: could not pull $own_image with the host's role; nothing changed, the running containers keep serving" >&2
         exit 1
     fi
+fi
+"""
+
+
+# In the project folder: the image and modules of the last upgrade that succeeded.
+UPGRADED = ".modules-upgraded"
+
+
+def upgrade_modules(service: OdooService) -> str:
+    """`odoo -u` in a one-shot container of the new image, once per (image, modules), after the database
+    is up and its role has the current password, before `compose up` restarts Odoo. The old container
+    keeps serving meanwhile; a failed upgrade stops the rollout there, so it keeps serving after it.
+    On a new database Odoo creates it and installs base as the initialiser would (odoo-init then
+    finds it initialised). The odoo service's own entrypoint (odoo-start.sh) runs it, with ODOO_RC."""
+    if not service.update_modules:
+        return ""
+    modules = ",".join(service.update_modules)
+    return f"""# modules: odoo -u {modules}, once per image, before Odoo restarts on it.
+upgraded="{service.image} {modules}"
+if [ "$(cat {UPGRADED} 2>/dev/null || true)" != "$upgraded" ]; then
+    echo "odoo-ladder: upgrading modules {modules} with {service.image}"
+    if ! compose run --rm --no-deps -T odoo odoo -u {modules} --stop-after-init --no-http; then
+        echo "odoo-ladder: odoo -u {modules} failed; Odoo was not restarted and keeps serving the previous image. Fix the module, or restore the backup taken before, and deploy again" >&2
+        exit 1
+    fi
+    printf '%s' "$upgraded" > {UPGRADED}
 fi
 """
