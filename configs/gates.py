@@ -6,6 +6,7 @@ reported together, before any resource is registered.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -197,6 +198,21 @@ def _registry_problems(settings: StackSettings, components: Components) -> list[
     """The CI roles trust one GitHub repository and use the Pulumi state the bootstrap made."""
     if not components.registry or settings.target != "aws":
         return []
+    registry = settings.registry
+    on_ecr = bool(registry.image) and re.match(r"^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/", registry.image)
+    if registry.kind == "dockerhub":
+        problems = []
+        if not registry.username:
+            problems.append("odoo-ladder:registry.username: Docker Hub needs the account that pulls; set it, with "
+                            "its access token as `pulumi config set --secret odoo-ladder:registry_token` (docs/step6.md)")
+        if on_ecr:
+            problems.append("odoo-ladder:registry.image: an ECR image with registry.kind: dockerhub; name the Docker "
+                            "Hub image (e.g. docker.io/acme/odoo@sha256:...), or set registry.kind: ecr")
+        return problems
+    if registry.image and not on_ecr:
+        return ["odoo-ladder:registry.image: with registry.kind: ecr the host pulls from the stack's ECR repository "
+                "only; name <account>.dkr.ecr.<region>.amazonaws.com/odoo-ladder/<stack>@sha256:... "
+                "(deploy.yml sets it), or set registry.kind: dockerhub"]
     github = settings.registry.github
     what = {"owner": "the GitHub owner (user or organisation) of the repository the workflows run in",
             "repo": "the GitHub repository the workflows run in",
@@ -204,6 +220,15 @@ def _registry_problems(settings: StackSettings, components: Components) -> list[
             "state_key_arn": "the state key tools/bootstrap_state.py prints (STATE_KEY_ARN)"}
     return [f"odoo-ladder:registry.github.{key}: needed for the CI roles; set {text} (docs/step6.md)"
             for key, text in what.items() if not getattr(github, key)]
+
+
+def registry_secret_problems(settings: StackSettings, components: Components, given: frozenset[str]) -> list[str]:
+    """Docker Hub's pull token is the user's: it cannot be generated, only given as a secret."""
+    if components.registry and settings.target == "aws" and settings.registry.kind == "dockerhub" \
+            and "registry_token" not in given:
+        return ["odoo-ladder:registry_token: Docker Hub needs an access token with read access to the image; "
+                "run `pulumi config set --secret odoo-ladder:registry_token` (it asks for the value)"]
+    return []
 
 
 def _image_problems(settings: StackSettings, components: Components) -> list[str]:

@@ -268,7 +268,10 @@ class RegistrySettings(Model):
     """Step 6: the image registry and the CI/CD identities (components/registry, components/cicd)."""
 
     enabled: Optional[bool] = None
-    kind: Literal["ecr"] = "ecr"
+    # ecr: the stack's own repository, the CI roles, the host pulls with its role. dockerhub: an image
+    # on Docker Hub, pulled with `username` and the secret odoo-ladder:registry_token (docs/step6.md).
+    kind: Literal["ecr", "dockerhub"] = "ecr"
+    username: Optional[str] = None
     # The lifecycle keeps this many release (semver) tags; untagged images expire after 7 days.
     keep_releases: int = Field(default=20, ge=1, le=1000)
     github: GithubSettings = GithubSettings()
@@ -282,6 +285,14 @@ class RegistrySettings(Model):
         if value is not None and not re.match(r"^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$", value):
             raise ValueError("must be an image by digest, <registry>/<repository>@sha256:<64 hex digits>; "
                              "tags move, digests do not")
+        return value
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: Optional[str]) -> Optional[str]:
+        # Docker Hub's rule for account names; nothing else reaches the login's command line.
+        if value is not None and not re.match(r"^[a-z0-9]{4,30}$", value):
+            raise ValueError("must be a Docker Hub account name (4-30 lower-case letters and digits)")
         return value
 
 

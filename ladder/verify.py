@@ -105,6 +105,6 @@ def run_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
         results += secrets_checks(cfg, target)
     if cfg.components.backup:
         results += backup_checks(cfg, target)
-    if cfg.components.registry:
+    if cfg.components.registry and cfg.settings.registry.kind == "ecr":
         results += registry_checks(cfg)
     return results

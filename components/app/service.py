@@ -40,6 +40,9 @@ class OdooService:
     # Step 6: `image` is the stack's own build (image/ with the repository's addons/), pulled by digest
     # from its registry with the host's role; False: the official image.
     own_image: bool = False
+    # The Docker Hub account that pulls `image` with the token in the store (registry.kind: dockerhub);
+    # "": ECR, with the host's role.
+    registry_user: str = ""
     # `odoo -u` these modules (or ("all",)) once per image, before Odoo restarts on it; () none.
     update_modules: tuple[str, ...] = ()
     healthcheck: tuple[str, ...] = ("CMD", "curl", "-fsS", f"http://localhost:{HTTP_PORT}/web/health")
@@ -64,6 +67,7 @@ def odoo_service(cfg: LadderConfig) -> OdooService:
         # No image is built on the host: the official one, or at Step 6 the one CI built and pushed.
         image=own or base_image,
         own_image=own is not None,
+        registry_user=(cfg.settings.registry.username or "") if cfg.settings.registry.kind == "dockerhub" else "",
         update_modules=odoo.update_modules or (),
         workers=workers,
         max_cron_threads=1,

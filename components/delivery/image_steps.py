@@ -4,8 +4,10 @@ and upgrades the modules (odoo.update_modules) once per image before Odoo restar
 The image is named by digest (registry.image, set by deploy.yml), so a present image is the right
 one and needs no registry at all; a missing one is pulled with the host's instance role:
 - the token comes from ECR's GetAuthorizationToken through the host's python3-boto3 (the role may
-  call it, and pull from this repository only: components/registry/pull_policy.py), and goes to
-  `docker login --password-stdin` through a pipe, never through an argv or the environment;
+  call it, and pull from this repository only: components/registry/pull_policy.py), or with
+  registry.kind: dockerhub from the stack's store (registry_token, read with the role as the
+  writer reads the others), and goes to `docker login --password-stdin` through a pipe, never
+  through an argv or the environment;
 - Docker keeps the login in $DOCKER_CONFIG/config.json: a private folder on /run (tmpfs) that lives
   only for this step, so no registry credential outlives the pull, not even on disk.
 A failed pull stops the delivery here, before any file of the project changes and before the writer,
@@ -28,6 +30,28 @@ user, _, password = base64.b64decode(data["authorizationToken"]).decode().partit
 sys.stdout.write(password)"""
 
 
+# Docker Hub (registry.kind: dockerhub): the token the user gave, from the stack's store, with the role.
+STORED_TOKEN = """import os, sys, boto3
+store, region, name = sys.argv[1:]
+endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
+if store == "ssm":
+    ssm = boto3.client("ssm", region_name=region, endpoint_url=endpoint)
+    value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+else:
+    sm = boto3.client("secretsmanager", region_name=region, endpoint_url=endpoint)
+    value = sm.get_secret_value(SecretId=name)["SecretString"]
+sys.stdout.write(value)"""
+
+
+def _login(service: OdooService) -> tuple[str, str, str]:
+    """(what the host's python3 runs, its arguments, the docker login that reads its stdout)."""
+    if service.registry_user:
+        # No server: docker login's default is Docker Hub.
+        return (STORED_TOKEN, f"{service.secret_store} {service.region} {service.secret_path}/registry_token",
+                f"docker login --username {service.registry_user} --password-stdin")
+    return ECR_PASSWORD, service.region, f"docker login --username AWS --password-stdin {registry_host(service.image)}"
+
+
 def registry_host(image: str) -> str:
     """123456789012.dkr.ecr.eu-south-1.amazonaws.com/odoo-ladder/prod@sha256:... -> its registry."""
     return image.split("/", 1)[0]
@@ -37,16 +61,17 @@ def pull_own_image(service: OdooService) -> str:
     """Shell lines for the apply script; none when the stack runs the official image."""
     if not service.own_image:
         return ""
-    image, registry = service.image, registry_host(service.image)
+    image = service.image
+    program, arguments, login = _login(service)
     return f"""# image: the stack's own build, by digest; pulled with the host's role only when it is not here yet.
 own_image="{image}"
 if ! docker image inspect "$own_image" >/dev/null 2>&1; then
     registry_auth=$(mktemp -d {AUTH_PARENT}/odoo-ladder-registry.XXXXXX)
     pulled=no
-    {secrets_steps.HOST_PYTHON} -I - {service.region} <<'ODOO_LADDER_ECR' | DOCKER_CONFIG="$registry_auth" docker login --username AWS --password-stdin {registry} >/dev/null \\
+    {secrets_steps.HOST_PYTHON} -I - {arguments} <<'ODOO_LADDER_LOGIN' | DOCKER_CONFIG="$registry_auth" {login} >/dev/null \\
         && DOCKER_CONFIG="$registry_auth" docker pull --quiet "$own_image" >/dev/null && pulled=yes
-{ECR_PASSWORD}
-ODOO_LADDER_ECR
+{program}
+ODOO_LADDER_LOGIN
     rm -rf "$registry_auth"
     if [ "$pulled" != yes ]; then
         echo "odoo-ladder: could not pull $own_image with the host's role; nothing changed, the running containers keep serving" >&2

@@ -15,6 +15,9 @@ from configs.load import LadderConfig
 def build_registry(cfg: LadderConfig, host_role: pulumi.Input[str] | None,
                    key_arn: pulumi.Input[str]) -> dict[str, pulumi.Input]:
     settings = cfg.settings.registry
+    if settings.kind == "dockerhub":
+        # The image lives on Docker Hub: no repository here, and no CI role to push to one (docs/step6.md).
+        return {}
     registry = Registry("registry", RegistryArgs(cfg.stack, settings.keep_releases, key_arn, host_role))
     cicd = Cicd("cicd", CicdArgs(cfg.stack, cfg.region, settings.github, registry.repository_arn,
                                  cfg.settings.dns_zone_id))
