@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -29,6 +29,8 @@ class CicdArgs:
     github: GithubSettings
     repository_arn: pulumi.Input[str]
     dns_zone_id: Optional[str] = None
+    # The stack's KMS keys, which the deploy role uses and manages by ARN only.
+    key_arns: Sequence[pulumi.Input[str]] = ()
 
 
 class Cicd(pulumi.ComponentResource):
@@ -71,10 +73,11 @@ class Cicd(pulumi.ComponentResource):
         aws.iam.RolePolicy(f"{name}-deploy-deny-ci", role=deploy.name, opts=child,
                            policy=json.dumps(policies.deny_ci_identity_changes(account)))
         # Managed policies: the infrastructure rights do not fit beside the others in 10,240 inline characters.
-        parts = policies.deploy_infrastructure_policies(args.stack, args.region, account, args.dns_zone_id)
-        for part, document in parts.items():
+        parts = pulumi.Output.all(*args.key_arns).apply(lambda arns: policies.deploy_infrastructure_policies(
+            args.stack, args.region, account, args.dns_zone_id, arns))
+        for part in ("compute", "data"):
             managed = aws.iam.Policy(f"{name}-deploy-{part}", description=f"odoo-ladder {args.stack}: pulumi up from CI",
-                                     tags=tags, policy=json.dumps(document), opts=child)
+                                     tags=tags, policy=parts.apply(lambda p, part=part: json.dumps(p[part])), opts=child)
             aws.iam.RolePolicyAttachment(f"{name}-deploy-{part}", role=deploy.name, policy_arn=managed.arn, opts=child)
         self.provider_arn = provider_arn
         self.preview_role_arn = preview.arn
