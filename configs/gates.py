@@ -222,12 +222,20 @@ def _registry_problems(settings: StackSettings, components: Components) -> list[
             for key, text in what.items() if not getattr(github, key)]
 
 
-def registry_secret_problems(settings: StackSettings, components: Components, given: frozenset[str]) -> list[str]:
-    """Docker Hub's pull token is the user's: it cannot be generated, only given as a secret."""
-    if components.registry and settings.target == "aws" and settings.registry.kind == "dockerhub" \
-            and "registry_token" not in given:
+def registry_secret_problems(settings: StackSettings, components: Components, given: frozenset[str],
+                             region: Optional[str] = None) -> list[str]:
+    """Docker Hub's pull token is the user's: it cannot be generated, only given as a secret. An ECR
+    image must be in the stack's region, where its repository is and the host may pull."""
+    if not components.registry or settings.target != "aws":
+        return []
+    registry = settings.registry
+    if registry.kind == "dockerhub" and "registry_token" not in given:
         return ["odoo-ladder:registry_token: Docker Hub needs an access token with read access to the image; "
                 "run `pulumi config set --secret odoo-ladder:registry_token` (it asks for the value)"]
+    found = re.match(r"^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/", registry.image or "")
+    if registry.kind == "ecr" and found and region and found.group(1) != region:
+        return [f"odoo-ladder:registry.image: the image is in {found.group(1)}, the stack's repository in {region} "
+                "(aws:region): the host pulls from its own repository only; name the digest deploy.yml pushed there"]
     return []
 
 

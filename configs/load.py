@@ -96,7 +96,8 @@ def from_mapping(stack: str, config: Mapping[str, Any], secret_keys: Optional[fr
     if settings is not None:
         try:
             components = resolve(settings)
-            problems += registry_secret_problems(settings, components, frozenset(keys.given_secrets))
+            problems += registry_secret_problems(settings, components, frozenset(keys.given_secrets),
+                                                 keys.provider.get("aws:region"))
         except ConfigError as err:
             problems += err.problems
     if problems:

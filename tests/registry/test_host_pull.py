@@ -181,3 +181,12 @@ def test_a_failed_pull_leaves_the_project_untouched(puller, tmp_path):
 def test_the_official_image_needs_no_pull_step():
     service = dataclasses.replace(odoo_service(from_mapping("prod", step6(None))))
     assert not service.own_image and image_steps.pull_own_image(service) == ""
+
+
+def test_an_image_of_another_region_is_refused():
+    from configs.errors import ConfigError
+    config = step6()
+    config["aws:region"] = "eu-west-1"
+    with pytest.raises(ConfigError, match="odoo-ladder:registry.image: the image is in eu-south-1, the stack's "
+                                          "repository in eu-west-1"):
+        from_mapping("prod", config)
