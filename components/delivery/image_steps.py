@@ -78,6 +78,12 @@ ODOO_LADDER_LOGIN
         exit 1
     fi
 fi
+# The official base sets ODOO_VERSION: an image of another version would meet a database it cannot run.
+image_version=$(docker image inspect --format '{{{{range .Config.Env}}}}{{{{println .}}}}{{{{end}}}}' "$own_image" | sed -n 's/^ODOO_VERSION=//p')
+if [ "$image_version" != "{service.version}" ]; then
+    echo "odoo-ladder: $own_image is Odoo ${{image_version:-of no known version}}, the stack runs {service.version} (odoo.version); nothing changed. Build on a {service.version} base (image/Dockerfile ODOO_BASE), or migrate the database first" >&2
+    exit 1
+fi
 """
 
 

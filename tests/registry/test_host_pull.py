@@ -94,7 +94,9 @@ def test_the_host_role_may_pull_from_the_stack_repository(run):
 STAND_IN_DOCKER = r"""#!/bin/bash
 printf 'ARGV: %s\n' "$*" >> "$DOCKER_LOG"
 case "$1 ${2:-}" in
-    "image inspect") [ -n "${PRESENT:-}" ] ;;
+    "image inspect")
+        if [[ " $* " == *" --format "* ]]; then printf 'PATH=/usr/bin\nODOO_VERSION=%s\n' "${IMAGE_ODOO-18.0}"; exit 0; fi
+        [ -n "${PRESENT:-}" ] ;;
     "login --username")
         printf 'CONFIG: %s %s\n' "$DOCKER_CONFIG" "$(stat -c %a "$DOCKER_CONFIG")" >> "$DOCKER_LOG"
         printf 'STDIN: %s\n' "$(cat)" >> "$DOCKER_LOG"
@@ -149,8 +151,18 @@ def test_a_present_image_needs_no_registry(puller):
     pull, log, _, _ = puller
     result = pull(PRESENT="yes", AWS_ENDPOINT_URL="http://127.0.0.1:9")  # no ECR reachable
     assert result.returncode == 0, result.stderr
-    assert [line for line in log.read_text().splitlines() if line.startswith("ARGV")] == [
-        f"ARGV: image inspect {puller[3].image}"]
+    made = [line for line in log.read_text().splitlines() if line.startswith("ARGV")]
+    assert made[0] == f"ARGV: image inspect {puller[3].image}"
+    assert len(made) == 2 and made[1].startswith("ARGV: image inspect --format"), "no login, no pull"
+
+
+@pytest.mark.parametrize("version", ["17.0", ""], ids=["other-version", "no-version"])
+def test_an_image_of_another_odoo_version_stops_the_step(puller, version):
+    pull, _, _, service = puller
+    result = pull(PRESENT="yes", IMAGE_ODOO=version)
+    assert result.returncode == 1 and "AFTER-PULL" not in result.stdout
+    assert "the stack runs 18.0 (odoo.version); nothing changed" in result.stderr
+    assert (f"is Odoo {version}," if version else "is Odoo of no known version") in result.stderr
 
 
 @pytest.mark.parametrize("failure", [{"PULL_FAILS": "1"}, {"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}],
