@@ -5,10 +5,8 @@ Mocked: the digest flows from registry.image into the delivered compose file and
 (so `pulumi preview` shows a new image as a change). Functional: the pull step runs with bash, the
 host's python3-boto3 against moto_server's ECR, and a stand-in `docker` that records what it gets.
 """
-import dataclasses
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -191,7 +189,7 @@ def test_a_failed_pull_leaves_the_project_untouched(puller, tmp_path):
 
 
 def test_the_official_image_needs_no_pull_step():
-    service = dataclasses.replace(odoo_service(from_mapping("prod", step6(None))))
+    service = odoo_service(from_mapping("prod", step6(None)))
     assert not service.own_image and image_steps.pull_own_image(service) == ""
 
 
