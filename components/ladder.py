@@ -41,8 +41,9 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     key_arn = None
     if host is not None:
         # On AWS the stack's own key encrypts its secrets from Step 0 (never aws/ssm).
+        on_ecr = cfg.components.registry and cfg.settings.registry.kind == "ecr"
         key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn,
-                                                  registry=cfg.components.registry,
+                                                  registry=on_ecr,
                                                   rds=cfg.components.database == "rds")).key_arn
     if cfg.components.database == "rds":
         # Reached only where configs/gates.py BUILT lets database:rds through (tests, until the
@@ -53,17 +54,18 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]
-    bucket = None
+    bucket = backup_key = None
     if keeps_backup_bucket(cfg):
         # Below Step 4 with backup.retain, the bucket and its settings stay, without the host's part.
         backup = Backup("backup", BackupArgs(cfg, host.role_name, retained_only=not cfg.components.backup))
         outputs["backup_bucket"] = backup.bucket_name
         outputs["backup_restore_role_arn"] = backup.restore_role_arn  # odoo-restore's credentials
+        backup_key = backup.key_arn
         bucket = backup.bucket_name if cfg.components.backup else None
     if cfg.components.logs and cfg.settings.logs.cloudwatch:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
-    if cfg.components.registry:  # not in configs/gates.py BUILT yet: the host does not run the image
-        outputs.update(build_registry(cfg, host.role_name, key_arn))
+    if cfg.components.registry:  # Step 6: ECR and the CI roles (none for Docker Hub)
+        outputs.update(build_registry(cfg, host.role_name, key_arn, backup_key))
     delivery = deliver(cfg, credentials, host, backup_bucket=bucket)
     if delivery is not None:
         outputs["apply_association_id"] = delivery.association_id

@@ -6,6 +6,7 @@ reported together, before any resource is registered.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -29,7 +30,7 @@ PRESETS: dict[int, dict] = {
 
 # Components (and kinds) that this release implements; anything else is refused, never ignored.
 BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:nginx", "proxy:traefik", "secrets:ssm",
-         "secrets:secretsmanager", "backup", "logs"}
+         "secrets:secretsmanager", "backup", "logs", "registry"}
 
 LOCAL_MAX_STEP = 2
 
@@ -40,6 +41,22 @@ def max_built_step() -> int:
     def built(step: int) -> bool:
         return all(_built(key if value is True else f"{key}:{value}") for key, value in PRESETS[step].items())
     return max(step for step in PRESETS if all(built(lower) for lower in range(step + 1)))
+
+
+def _unbuilt(step: int) -> list[str]:
+    """The components of a step's preset (and of the steps below) that this release does not build."""
+    wanted = {key if value is True else f"{key}:{value}" for lower in range(step + 1)
+              for key, value in PRESETS[lower].items()}
+    return sorted(name for name in wanted if not _built(name))
+
+
+def on_container_database(step: int) -> bool:
+    """A step above max_built_step() that a stack may still take with database.kind: container: RDS
+    is all it lacks, and it adds more than RDS (the roadmap's 1 -> 2/3 -> 6 -> 5 -> 7 lets step 6
+    come before step 5; step 5 is RDS itself)."""
+    without_database = {key: value for key, value in PRESETS[step].items() if key != "database"}
+    below = {key: value for key, value in PRESETS[step - 1].items() if key != "database"} if step else {}
+    return _unbuilt(step) == ["database:rds"] and without_database != below
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,7 @@ def resolve(settings: StackSettings) -> Components:
                         "do not switch the proxy off at step 7")
     problems += _admin_problems(settings, components)
     problems += _image_problems(settings, components)
+    problems += _registry_problems(settings, components)
     if settings.odoo.workers == 0 and components.proxy:
         problems.append("odoo-ladder:odoo.workers: behind a proxy Odoo needs workers >= 2 so the websocket bus "
                         "runs on 8072; remove the setting or raise it")
@@ -132,9 +150,16 @@ def _built(name: str) -> bool:
 def _step_problems(settings: StackSettings, components: Components) -> list[str]:
     """Steps and components this release does not build, and what the local target cannot hold."""
     highest = max_built_step()
-    if settings.step > highest:
-        return [f"odoo-ladder:step: step {settings.step} is not built in this release (RDS, the registry and the "
-                f"cluster come later); the highest step is {highest}: set odoo-ladder:step: {highest}"]
+    if settings.step > highest and not on_container_database(settings.step):
+        also = [step for step in PRESETS if step > highest and on_container_database(step)]
+        alternative = f" (or {also[-1]} with odoo-ladder:database.kind: container)" if also else ""
+        return [f"odoo-ladder:step: step {settings.step} is not built in this release "
+                f"({', '.join(_unbuilt(settings.step))} not yet); the highest step is {highest}{alternative}: "
+                f"set odoo-ladder:step: {highest}"]
+    if settings.step > highest and components.database == "rds":
+        return [f"odoo-ladder:database.kind: step {settings.step} puts the database on RDS, which is not built in "
+                "this release; set odoo-ladder:database.kind: container to take this step on the container "
+                "database (the roadmap allows step 6 before step 5)"]
     problems = []
     unbuilt = [name for name in components.names() if not _built(name)]
     for name in unbuilt:
@@ -146,7 +171,8 @@ def _step_problems(settings: StackSettings, components: Components) -> list[str]
         if settings.step > LOCAL_MAX_STEP:
             problems.append(f"odoo-ladder:step: the local target goes up to step {LOCAL_MAX_STEP}; set "
                             f"odoo-ladder:target to aws for steps 3-{max_built_step()}")
-        aws_only = {"secrets": components.secrets, "backup": components.backup, "logs": components.logs}
+        aws_only = {"secrets": components.secrets, "backup": components.backup, "logs": components.logs,
+                    "registry": components.registry}
         for key, present in aws_only.items():
             if present and settings.step <= LOCAL_MAX_STEP:
                 problems.append(f"odoo-ladder:{key}.enabled: this component needs AWS; set odoo-ladder:target "
@@ -165,6 +191,51 @@ def _admin_problems(settings: StackSettings, components: Components) -> list[str
         return ["odoo-ladder:admin_cidrs: without a proxy Odoo answers only on 8069, and only to these addresses; "
                 "with none nobody can reach it. List your public address (e.g. 203.0.113.7/32; "
                 "`curl https://checkip.amazonaws.com` prints it), or go to step 1 (HTTPS through the proxy)"]
+    return []
+
+
+def _registry_problems(settings: StackSettings, components: Components) -> list[str]:
+    """The CI roles trust one GitHub repository and use the Pulumi state the bootstrap made."""
+    if not components.registry or settings.target != "aws":
+        return []
+    registry = settings.registry
+    on_ecr = bool(registry.image) and re.match(r"^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/", registry.image)
+    if registry.kind == "dockerhub":
+        problems = []
+        if not registry.username:
+            problems.append("odoo-ladder:registry.username: Docker Hub needs the account that pulls; set it, with "
+                            "its access token as `pulumi config set --secret odoo-ladder:registry_token` (docs/step6.md)")
+        if on_ecr:
+            problems.append("odoo-ladder:registry.image: an ECR image with registry.kind: dockerhub; name the Docker "
+                            "Hub image (e.g. docker.io/acme/odoo@sha256:...), or set registry.kind: ecr")
+        return problems
+    if registry.image and not on_ecr:
+        return ["odoo-ladder:registry.image: with registry.kind: ecr the host pulls from the stack's ECR repository "
+                "only; name <account>.dkr.ecr.<region>.amazonaws.com/odoo-ladder/<stack>@sha256:... "
+                "(deploy.yml sets it), or set registry.kind: dockerhub"]
+    github = settings.registry.github
+    what = {"owner": "the GitHub owner (user or organisation) of the repository the workflows run in",
+            "repo": "the GitHub repository the workflows run in",
+            "state_bucket": "the state bucket tools/bootstrap_state.py prints (STATE_BUCKET)",
+            "state_key_arn": "the state key tools/bootstrap_state.py prints (STATE_KEY_ARN)"}
+    return [f"odoo-ladder:registry.github.{key}: needed for the CI roles; set {text} (docs/step6.md)"
+            for key, text in what.items() if not getattr(github, key)]
+
+
+def registry_secret_problems(settings: StackSettings, components: Components, given: frozenset[str],
+                             region: Optional[str] = None) -> list[str]:
+    """Docker Hub's pull token is the user's: it cannot be generated, only given as a secret. An ECR
+    image must be in the stack's region, where its repository is and the host may pull."""
+    if not components.registry or settings.target != "aws":
+        return []
+    registry = settings.registry
+    if registry.kind == "dockerhub" and "registry_token" not in given:
+        return ["odoo-ladder:registry_token: Docker Hub needs an access token with read access to the image; "
+                "run `pulumi config set --secret odoo-ladder:registry_token` (it asks for the value)"]
+    found = re.match(r"^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/", registry.image or "")
+    if registry.kind == "ecr" and found and region and found.group(1) != region:
+        return [f"odoo-ladder:registry.image: the image is in {found.group(1)}, the stack's repository in {region} "
+                "(aws:region): the host pulls from its own repository only; name the digest deploy.yml pushed there"]
     return []
 
 

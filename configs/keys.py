@@ -12,6 +12,8 @@ from typing import Any, Mapping, Optional
 from configs.errors import NAMESPACE, did_you_mean
 
 SECRET_KEYS = ("db_password", "admin_passwd", "admin_password")
+# Secrets only a user can give (never generated): Step 6's Docker Hub pull token.
+GIVEN_SECRET_KEYS = ("registry_token",)
 
 # The pulumi-aws provider keys this program accepts (pulumi_aws.config, checked by a test against
 # the installed SDK). Left out on purpose: `skipRegionValidation` (the region is validated here),
@@ -91,7 +93,7 @@ def sort_keys(config: Mapping[str, Any], secret_keys: Optional[frozenset[str]],
 
 
 def _ours(found: SortedKeys, full_key: str, key: str, value: Any, secret_keys, nested_models) -> None:
-    if key in SECRET_KEYS:
+    if key in SECRET_KEYS or key in GIVEN_SECRET_KEYS:
         if secret_keys is not None and full_key not in secret_keys:
             found.problems.append(
                 f"{full_key}: given in plain text, so it would be committed with the stack file; remove it and "

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional
 from pydantic import BaseModel, ValidationError
 
 from configs.errors import NAMESPACE, ConfigError, from_validation
-from configs.gates import Components, resolve
+from configs.gates import Components, registry_secret_problems, resolve
 from configs.keys import SECRET_KEYS, sort_keys
 from configs.models import StackSettings
 from configs.zones import zone_problem
@@ -96,6 +96,8 @@ def from_mapping(stack: str, config: Mapping[str, Any], secret_keys: Optional[fr
     if settings is not None:
         try:
             components = resolve(settings)
+            problems += registry_secret_problems(settings, components, frozenset(keys.given_secrets),
+                                                 keys.provider.get("aws:region"))
         except ConfigError as err:
             problems += err.problems
     if problems:

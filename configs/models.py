@@ -25,6 +25,9 @@ EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 RESERVED_DB_NAMES = ("postgres", "template0", "template1")
 
 OdooVersion = Literal["17.0", "18.0", "19.0"]
+# An Odoo module's technical name as `odoo -u` takes it (the folder name of the addon); nothing else
+# reaches the command line of the upgrade.
+MODULE_NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,127}$")
 
 
 def _whole_number(value: Any) -> Any:
@@ -65,6 +68,9 @@ class OdooSettings(Model):
     image: Optional[str] = None
     # A new major version needs its database migrated first (configs/moves.py refuses it otherwise).
     allow_major_change: Flag = False
+    # Modules to upgrade (`odoo -u`) once per new image, before Odoo restarts on it: a list of
+    # technical names, or "all". None: no upgrade step.
+    update_modules: Optional[Any] = None
 
     @field_validator("db_name")
     @classmethod
@@ -81,6 +87,25 @@ class OdooSettings(Model):
         if value is not None:
             parse_image(value)
         return value
+
+    @field_validator("update_modules")
+    @classmethod
+    def _update_modules(cls, value: Any) -> Optional[tuple[str, ...]]:
+        """"all", or a list of module names; kept as a tuple ("all",) or the names in order."""
+        if value is None:
+            return None
+        if value == "all":
+            return ("all",)
+        shape = 'must be "all" or a list of module technical names, e.g. [sale, stock]'
+        if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
+            raise ValueError(shape)
+        bad = [name for name in value if not isinstance(name, str) or not MODULE_NAME.match(name)]
+        if bad:
+            raise ValueError(f"{', '.join(map(repr, bad))}: not a module name (lower case letters, digits and _, "
+                             f"as the addon's folder is named); {shape}")
+        if "all" in value:
+            raise ValueError('"all" upgrades every module: write update_modules: all, not in a list')
+        return tuple(dict.fromkeys(value))
 
 
 class HostSettings(Model):
@@ -243,7 +268,10 @@ class RegistrySettings(Model):
     """Step 6: the image registry and the CI/CD identities (components/registry, components/cicd)."""
 
     enabled: Optional[bool] = None
-    kind: Literal["ecr"] = "ecr"
+    # ecr: the stack's own repository, the CI roles, the host pulls with its role. dockerhub: an image
+    # on Docker Hub, pulled with `username` and the secret odoo-ladder:registry_token (docs/step6.md).
+    kind: Literal["ecr", "dockerhub"] = "ecr"
+    username: Optional[str] = None
     # The lifecycle keeps this many release (semver) tags; untagged images expire after 7 days.
     keep_releases: int = Field(default=20, ge=1, le=1000)
     github: GithubSettings = GithubSettings()
@@ -257,6 +285,14 @@ class RegistrySettings(Model):
         if value is not None and not re.match(r"^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$", value):
             raise ValueError("must be an image by digest, <registry>/<repository>@sha256:<64 hex digits>; "
                              "tags move, digests do not")
+        return value
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: Optional[str]) -> Optional[str]:
+        # Docker Hub's rule for account names; nothing else reaches the login's command line.
+        if value is not None and not re.match(r"^[a-z0-9]{4,30}$", value):
+            raise ValueError("must be a Docker Hub account name (4-30 lower-case letters and digits)")
         return value
 
 

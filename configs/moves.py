@@ -155,7 +155,17 @@ def _secret_store(previous: LadderState, cfg: "LadderConfig") -> list[str]:
     return []
 
 
-CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store)
+def _registry(previous: LadderState, cfg: "LadderConfig") -> list[str]:
+    """The repository holds every release and is protected: `up` would stop half way deleting it, and
+    the host would go back to the official image, without the addons the database has installed."""
+    if "registry" in previous.components and not cfg.components.registry:
+        return [f"{NAMESPACE}:registry.enabled: the stack's image repository holds every release and the host runs "
+                f"its image (with your addons); step {cfg.settings.step} would remove both: keep "
+                f"{NAMESPACE}:registry.enabled: true on the lower step (docs/step6.md, \"The way down\")"]
+    return []
+
+
+CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store, _registry)
 
 
 def move_problems(previous: Optional[LadderState], cfg: "LadderConfig") -> list[str]:

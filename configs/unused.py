@@ -38,6 +38,11 @@ def unused_settings(settings: StackSettings, components: Components) -> list[str
             found += [(f"proxy.{k}", why) for k in _set(settings.proxy, "acme_ca")]
         if local:
             found += [(k, "the local target creates no DNS record") for k in _set(settings, "dns_zone_id")]
+    if components.registry and settings.registry.kind == "dockerhub":
+        found += [(f"registry.{k}", "with Docker Hub there is no ECR repository nor CI role")
+                  for k in _set(settings.registry, "keep_releases", "github")]
+    elif components.registry:
+        found += [(f"registry.{k}", "ECR pulls with the host's role") for k in _set(settings.registry, "username")]
     if settings.admin_cidrs and (local or components.proxy):
         why = "the local target has no firewall rules" if local else "with the proxy 8069 is closed; only 80/443 open"
         found.append(("admin_cidrs", why))

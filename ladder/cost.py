@@ -70,6 +70,9 @@ def line_items(records: list[dict], region: str, table: dict) -> list[Line]:
             buckets += 1
             lines.append(Line(f"{name}: S3 Standard storage", _bucket_gb(r, assume), "GB-month",
                               p("s3_standard_gb_month")))
+        elif kind == "aws:ecr/repository:Repository":
+            lines.append(Line(f"{name}: ECR image storage", assume["registry_gb"], "GB-month",
+                              p("ecr_storage_gb_month")))
         elif kind == "aws:cloudwatch/logGroup:LogGroup":
             gb = assume["logs_gb_per_month"]
             lines.append(Line(f"{name}: CloudWatch Logs ingestion", gb, "GB", p("logs_ingest_gb")))

@@ -38,7 +38,11 @@ SHOWN = {
     "aws:ssm/document:Document": ("delivery", "SSM document"),
     "command:local:Command": ("delivery", "docker compose up (local)"),
     "aws:cloudwatch/logGroup:LogGroup": ("logs", "CloudWatch log group"),
+    "aws:ecr/repository:Repository": ("ci", "ECR repository (immutable tags, scan on push)"),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("ci", "GitHub OIDC provider"),
 }
+# Step 6's CI roles are roles too, drawn in the CI group by purpose, not as the host's role.
+CI_ROLES = {"cicd-preview": "CI preview role (pull requests)", "cicd-deploy": "CI deploy role (environment production)"}
 # Several resources of these types read as one thing in a picture.
 MERGED = {"aws:ec2/subnet:Subnet", "aws:ssm/parameter:Parameter", "aws:secretsmanager/secret:Secret"}
 
@@ -65,6 +69,9 @@ def _resource_nodes(graph: Graph, records: list[dict]) -> dict[str, str]:
         if r["type"] not in SHOWN:
             continue
         group, label = SHOWN[r["type"]]
+        if r["name"] in CI_ROLES:
+            ids[r["name"]] = graph.node(r["name"], "ci", CI_ROLES[r["name"]])
+            continue
         node_id = r["type"].split(":")[-1] if r["type"] in MERGED else r["name"]
         if r["type"] == "aws:s3/bucket:Bucket":
             label = "S3 backup bucket" if r["name"].endswith("backup-bucket") else "S3 bundle bucket"
@@ -121,6 +128,14 @@ def build(cfg: LadderConfig, records: list[dict]) -> Graph:
     graph.edge(ids.get("Instance"), backup, "daily backup set")
     graph.edge(ids.get("backup-key"), backup, "encrypts")
     graph.edge(ids.get("Instance"), ids.get("LogGroup"), "logs")
+    if "Repository" in ids:
+        actions = graph.node("github", "ci", "GitHub Actions (test, preview, deploy)")
+        graph.edge(actions, ids.get("OpenIdConnectProvider"), "OIDC token")
+        for role in CI_ROLES:
+            graph.edge(ids.get("OpenIdConnectProvider"), ids.get(role), "AssumeRoleWithWebIdentity")
+        graph.edge(ids.get("cicd-deploy"), ids.get("Repository"), "pushes the image")
+        graph.edge(ids.get("cicd-deploy"), ids.get("Document"), "pulumi up with the digest")
+        graph.edge(ids.get("Repository"), ids.get("Instance"), "pulled by digest (instance role)")
     return graph
 
 

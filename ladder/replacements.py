@@ -35,6 +35,11 @@ behaviour, not re-read here):
   bucket_server_side_encryption_configuration.go @01606926 (read)
 - aws_s3_object (BucketObjectv2): internal/service/s3/object.go @033c721b (read)
 - aws_route53_record: internal/service/route53/record.go @00655c16 (read)
+- aws_ecr_repository: internal/service/ecr/repository.go @af55dfb9 (read)
+- aws_ecr_lifecycle_policy: internal/service/ecr/lifecycle_policy.go @cde80b25 (read)
+- aws_iam_policy: internal/service/iam/policy.go @fd91d1b7 (read)
+- aws_iam_openid_connect_provider: internal/service/iam/openid_connect_provider.go @1265e584 (read; newer
+  versions update client_id_list in place, so a replacement shown for it may be an update)
 - aws_cloudwatch_log_group: internal/service/logs/group.go @0073593e (read)
 - aws_s3_bucket: internal/service/s3/bucket.go @0070bcd1 (bucket, bucket_prefix read; object_lock_enabled
   from the docs); aws_route_table, aws_s3_bucket_lifecycle_configuration, the object lock configuration
@@ -109,6 +114,13 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     # Route53 and CloudWatch Logs (read). A changed set_identifier is handled without a replace.
     "aws:route53/record:Record": {"name", "zoneId"},
     "aws:cloudwatch/logGroup:LogGroup": {"logGroupClass", "name", "namePrefix"},
+    # ECR (read, Step 6): the key and the name are fixed at creation; scanning and mutability change in place.
+    "aws:ecr/repository:Repository": {"encryptionConfigurations", "encryptionConfigurations.encryptionType",
+                                      "encryptionConfigurations.kmsKey", "name"},
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": {"policy", "repository"},
+    # IAM for CI (read): a managed policy's document is a new version; the provider's thumbprints update.
+    "aws:iam/policy:Policy": {"description", "name", "namePrefix", "path"},
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {"clientIdLists", "url"},
     # terraform-provider-random: every argument RequiresReplace.
     "random:index/randomPassword:RandomPassword": {ANY},
     # pulumi-command: see CONDITIONAL for a Command without an `update` command.

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from components.backup.policy import BACKUP_PREFIX
 from components.credentials.credentials import parameter_path
@@ -10,7 +10,8 @@ from components.proxy.site import bus_route
 from configs.load import SECRET_KEYS, LadderConfig
 from ladder.checks.backup import check_recent_backup
 from ladder.checks.dns import check_dns
-from ladder.checks.registry import check_repository, check_running_is_newest, check_scan
+from ladder.checks.registry import (check_host_runs, check_repository, check_running_is_newest, check_scan,
+                                   running_on_host)
 from ladder.checks.https import check_certificate, check_http_redirect, check_ports_closed, check_websocket
 from ladder.checks.result import CheckResult
 from ladder.checks.secrets import check_host_disk, check_store, ssm_runner
@@ -96,13 +97,30 @@ def backup_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     return [check_recent_backup(boto3.client("s3", region_name=cfg.region), target.backup_bucket, BACKUP_PREFIX)]
 
 
-def registry_checks(cfg: LadderConfig) -> list[CheckResult]:
-    """Step 6: the repository's settings, the deployed digest against the newest build, its scan."""
+def registry_checks(cfg: LadderConfig, target: Optional[Target] = None,
+                    run_on_host: Optional[Callable[[str], str]] = None) -> list[CheckResult]:
+    """Step 6: the repository's settings, what the host runs (read through SSM when the host is known)
+    against the stack's digest and the newest build, and that image's scan."""
     import boto3
 
+    from components.app.compose import project_name
     from components.cicd.names import repository_name
     ecr, name, running = boto3.client("ecr", region_name=cfg.region), repository_name(cfg.stack), cfg.settings.registry.image
-    return [check_repository(ecr, name), check_running_is_newest(ecr, name, running), check_scan(ecr, name, running)]
+    results = [check_repository(ecr, name)]
+    if run_on_host is None and target is not None:
+        instance_id = target.instance_id or _instance_of(boto3.client("ec2", region_name=cfg.region), target.host)
+        if instance_id is not None:
+            run_on_host = ssm_runner(boto3.client("ssm", region_name=cfg.region), instance_id)
+    if run_on_host is not None:
+        try:
+            on_host = running_on_host(run_on_host, project_name(cfg.stack))
+        except RuntimeError as err:
+            on_host = None
+            results.append(CheckResult("the host runs the image the stack names", False, f"SSM: {err}"))
+        else:
+            results.append(check_host_runs(on_host, running))
+        running = on_host or running
+    return results + [check_running_is_newest(ecr, name, running), check_scan(ecr, name, running)]
 
 
 def cluster_names(cfg: LadderConfig, target: Target) -> tuple[str, str]:
@@ -147,6 +165,6 @@ def run_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
         results += secrets_checks(cfg, target)
     if cfg.components.backup:
         results += backup_checks(cfg, target)
-    if cfg.components.registry:
-        results += registry_checks(cfg)
+    if cfg.components.registry and cfg.settings.registry.kind == "ecr":
+        results += registry_checks(cfg, target)
     return results

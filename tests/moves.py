@@ -24,6 +24,15 @@ def _with(name: str, key: str, **settings) -> dict:
     return config
 
 
+def _before_first_deploy(name: str) -> dict:
+    """Example `name` (step 6) before deploy.yml has pushed an image: no registry.image yet."""
+    config = dict(EXAMPLE_CONFIGS[name])
+    registry = json.loads(config["odoo-ladder:registry"])
+    registry.pop("image", None)
+    config["odoo-ladder:registry"] = json.dumps(registry)
+    return config
+
+
 EXAMPLE_CONFIGS = {path.stem: stack_config(str(path)) for path in EXAMPLES}
 CONFIGS = {
     **EXAMPLE_CONFIGS,
@@ -34,6 +43,9 @@ CONFIGS = {
     # Below Step 4 with the backup bucket kept (its timer stopped).
     "step3-retain": _with("step3", "backup", retain=True),
     "step0-retain": _with("step0", "backup", retain=True),
+    # Step 6 (on the container database, as the example) before its first deploy: the official image.
+    # Step 6 on RDS joins with step 5: "step6-rds": _with("step6", "database", kind="rds").
+    "step6-official": _before_first_deploy("step6"),
 }
 # The variants' switches, both ways: (from, to).
 SWITCHES = [("step3", "step3-secretsmanager"), ("step3-secretsmanager", "step3"),
@@ -41,7 +53,8 @@ SWITCHES = [("step3", "step3-secretsmanager"), ("step3-secretsmanager", "step3")
             ("step1", "step1-nginx"), ("step1-nginx", "step1"),
             ("step2", "step2-caddy"), ("step2-caddy", "step2"),
             ("step4", "step3-retain"), ("step3-retain", "step4"), ("step4", "step0-retain"),
-            ("step0-retain", "step4"), ("step3-retain", "step3")]
+            ("step0-retain", "step4"), ("step3-retain", "step3"),
+            ("step4", "step6-official"), ("step6-official", "step6"), ("step6", "step6-official")]
 STEPS = list(EXAMPLE_CONFIGS)
 MOVES = [(a, b) for a in STEPS for b in STEPS if a != b] + SWITCHES
 

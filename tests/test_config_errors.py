@@ -84,8 +84,10 @@ CASES = [
     Case("local-nginx-no-domain", local(step=2), "odoo-ladder:proxy.kind", "nginx + certbot needs a public name"),
     Case("local-traefik-no-domain", local(step=1, proxy={"kind": "traefik"}), "odoo-ladder:proxy.kind",
          "traefik needs a public name"),
-    Case("registry-on", aws(registry={"enabled": True}), "odoo-ladder:registry.enabled",
-         "remove odoo-ladder:registry.enabled: true"),
+    Case("registry-no-github", aws(registry={"enabled": True}), "odoo-ladder:registry.github.owner",
+         "needed for the CI roles"),
+    Case("local-registry", local(registry={"enabled": True}), "odoo-ladder:registry.enabled", "needs AWS"),
+    Case("step-6-on-rds", aws(6), "odoo-ladder:database.kind", "set odoo-ladder:database.kind: container"),
     Case("local-secrets", local(step=2, domain="erp.example.org", secrets={"enabled": True}),
          "odoo-ladder:secrets.enabled", "needs AWS"),
     # Secrets in plain text.

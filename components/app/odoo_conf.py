@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from components.app.service import BUS_PORT, DATA_DIR, DB_USER, HTTP_PORT, OdooService
+from components.app.service import ADDONS_DIR, BUS_PORT, DATA_DIR, DB_USER, HTTP_PORT, OdooService
 
 
 def render_odoo_conf(service: OdooService) -> str:
@@ -29,5 +29,8 @@ def render_odoo_conf(service: OdooService) -> str:
         "limit_memory_hard": str(2560 * 1024 * 1024),
         "without_demo": "all",
     }
+    if service.own_image:
+        # The repository's addons/, baked into the stack's own image; Odoo adds its own addons to the path.
+        options["addons_path"] = ADDONS_DIR
     lines = ["[options]"] + [f"{key} = {value}" for key, value in options.items()]
     return "\n".join(lines) + "\n"

@@ -10,6 +10,8 @@ HTTP_PORT = 8069
 BUS_PORT = 8072
 DATA_DIR = "/var/lib/odoo"
 CONFIG_PATH = "/etc/odoo/odoo.conf"
+# Where image/Dockerfile puts the repository's addons/ (the official image's own extra-addons folder).
+ADDONS_DIR = "/mnt/extra-addons"
 # PostgreSQL major shared by the container (steps 0-4) and RDS (step 5): moving is a dump and restore
 # within one major version.
 POSTGRES_MAJOR = "16"
@@ -35,6 +37,14 @@ class OdooService:
     secret_store: Optional[str] = None
     secret_path: str = ""
     region: str = ""
+    # Step 6: `image` is the stack's own build (image/ with the repository's addons/), pulled by digest
+    # from its registry with the host's role; False: the official image.
+    own_image: bool = False
+    # The Docker Hub account that pulls `image` with the token in the store (registry.kind: dockerhub);
+    # "": ECR, with the host's role.
+    registry_user: str = ""
+    # `odoo -u` these modules (or ("all",)) once per image, before Odoo restarts on it; () none.
+    update_modules: tuple[str, ...] = ()
     healthcheck: tuple[str, ...] = ("CMD", "curl", "-fsS", f"http://localhost:{HTTP_PORT}/web/health")
 
     @property
@@ -49,11 +59,16 @@ def odoo_service(cfg: LadderConfig) -> OdooService:
     workers = odoo.workers if odoo.workers is not None else (2 if behind_proxy else 0)
     uid, gid = ODOO_UID_GID[odoo.version]
     base_image = odoo.image or f"odoo:{odoo.version}"
+    # Step 6: the digest deploy.yml pushed (registry.image); until the first deploy, the official image.
+    own = cfg.settings.registry.image if cfg.components.registry else None
     # On AWS the credentials are in the store from Step 0 (SSM unless secrets.store says otherwise).
     store = (cfg.components.secrets or "ssm") if cfg.settings.target == "aws" else None
     return OdooService(
-        # The official image at every step: no image is built on the host (Step 6 builds in CI).
-        image=base_image,
+        # No image is built on the host: the official one, or at Step 6 the one CI built and pushed.
+        image=own or base_image,
+        own_image=own is not None,
+        registry_user=(cfg.settings.registry.username or "") if cfg.settings.registry.kind == "dockerhub" else "",
+        update_modules=odoo.update_modules or (),
         workers=workers,
         max_cron_threads=1,
         proxy_mode=behind_proxy,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -29,14 +29,8 @@ class CicdArgs:
     github: GithubSettings
     repository_arn: pulumi.Input[str]
     dns_zone_id: Optional[str] = None
-
-
-def _required(github: GithubSettings) -> None:
-    missing = [f"odoo-ladder:registry.github.{key}" for key in ("owner", "repo", "state_bucket", "state_key_arn")
-               if not getattr(github, key)]
-    if missing:
-        raise ValueError(f"{', '.join(missing)}: needed for the CI roles (tools/bootstrap_state.py prints the "
-                         "state values; docs/step6.md)")
+    # The stack's KMS keys, which the deploy role uses and manages by ARN only.
+    key_arns: Sequence[pulumi.Input[str]] = ()
 
 
 class Cicd(pulumi.ComponentResource):
@@ -47,7 +41,6 @@ class Cicd(pulumi.ComponentResource):
     def __init__(self, name: str, args: CicdArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("odoo-ladder:cicd:Cicd", name, None, opts)
         github = args.github
-        _required(github)
         repository = Repository(github.owner, github.repo, github.owner_id, github.repo_id)
         child = pulumi.ResourceOptions(parent=self)
         if github.oidc_provider_arn:
@@ -80,10 +73,11 @@ class Cicd(pulumi.ComponentResource):
         aws.iam.RolePolicy(f"{name}-deploy-deny-ci", role=deploy.name, opts=child,
                            policy=json.dumps(policies.deny_ci_identity_changes(account)))
         # Managed policies: the infrastructure rights do not fit beside the others in 10,240 inline characters.
-        parts = policies.deploy_infrastructure_policies(args.stack, args.region, account, args.dns_zone_id)
-        for part, document in parts.items():
+        parts = pulumi.Output.all(*args.key_arns).apply(lambda arns: policies.deploy_infrastructure_policies(
+            args.stack, args.region, account, args.dns_zone_id, arns))
+        for part in ("compute", "data"):
             managed = aws.iam.Policy(f"{name}-deploy-{part}", description=f"odoo-ladder {args.stack}: pulumi up from CI",
-                                     tags=tags, policy=json.dumps(document), opts=child)
+                                     tags=tags, policy=parts.apply(lambda p, part=part: json.dumps(p[part])), opts=child)
             aws.iam.RolePolicyAttachment(f"{name}-deploy-{part}", role=deploy.name, policy_arn=managed.arn, opts=child)
         self.provider_arn = provider_arn
         self.preview_role_arn = preview.arn

@@ -8,19 +8,19 @@ request's code runs in that job.
 deploy (the protected environment): what `pulumi up` needs for this stack, scoped where AWS lets a
 policy scope it:
 - by ARN: the state objects of this stack, the state key, this stack's image repository, its SSM
-  parameter path and Secrets Manager names, its log group;
+  parameter path and Secrets Manager names, its log group, the stack's KMS keys;
 - by tag (`odoo-ladder:stack=<stack>`, aws:RequestTag on create, aws:ResourceTag afterwards): EC2,
-  the host's IAM role, the stack's KMS key, SSM documents;
+  the host's IAM role (also by its name prefix, host-role-*), SSM documents;
 - on "*", because the API has no resource to scope (docs/step6.md lists them with the reason):
-  EC2/IAM/KMS reads (Describe*/List*), ecr:GetAuthorizationToken, kms:CreateKey (tag-conditioned),
-  route53 changes (scoped by hosted zone only when the stack names one), S3 bucket creation
-  (scoped by name prefix).
+  EC2/IAM/KMS reads (Describe*/List*), ecr:GetAuthorizationToken, route53 changes (scoped by
+  hosted zone only when the stack names one), S3 bucket creation (scoped by name prefix).
+No KMS key is created from CI: a move that adds one runs from an administrator's `pulumi up`.
 An explicit Deny keeps the deploy role away from every CI role and the OIDC provider: otherwise a
 job in the environment could widen its own rights.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 from components.cicd.names import STACK_TAG, ci_role_pattern, state_prefixes
 from components.delivery.artifact_bucket import bucket_prefix
@@ -106,16 +106,26 @@ COMPUTE_SIDS = ("Reads", "Ec2ReadAttributes", "ReadsByArn", "Ec2CreateTagged", "
                 "IamCreateTaggedRole", "IamChangeTaggedRole", "IamPassTaggedRoleToEc2", "IamInstanceProfiles")
 
 
-def deploy_infrastructure_policies(stack: str, region: str, account: str, dns_zone_id: Optional[str]) -> dict:
+def deploy_infrastructure_policies(stack: str, region: str, account: str, dns_zone_id: Optional[str],
+                                   key_arns: Sequence[str] = ()) -> dict:
     """Two managed policies (6,144 characters each): `compute` and `data`."""
-    statements = deploy_infrastructure_policy(stack, region, account, dns_zone_id)["Statement"]
+    statements = deploy_infrastructure_policy(stack, region, account, dns_zone_id, key_arns)["Statement"]
     return {part: {"Version": "2012-10-17", "Statement": [s for s in statements if (s["Sid"] in COMPUTE_SIDS) == wanted]}
             for part, wanted in (("compute", True), ("data", False))}
 
 
-def deploy_infrastructure_policy(stack: str, region: str, account: str, dns_zone_id: Optional[str]) -> dict:
-    """`pulumi up` for the stack's own resources (docs/step6.md: what is scoped and how)."""
+def deploy_infrastructure_policy(stack: str, region: str, account: str, dns_zone_id: Optional[str],
+                                 key_arns: Sequence[str] = ()) -> dict:
+    """`pulumi up` for the stack's own resources (docs/step6.md: what is scoped and how).
+
+    key_arns: the stack's KMS keys (its own, and the backups' from step 4). Keys are used and managed
+    by ARN, never by tag: a right to tag keys would let a deploy tag any key of the account with the
+    stack tag and then decrypt with it. New keys (a move that adds one) come from an administrator's
+    `pulumi up`, like the first one."""
     here = f"{region}:{account}"
+    # The host role's auto-name (components/host: `host-role-<random>`): a right on every role by tag
+    # alone would let a deploy tag any role of the account, then pass it to an instance it launches.
+    host_roles = f"arn:aws:iam::{account}:role/host-role-*"
     statements = [
         {"Sid": "Reads", "Effect": "Allow", "Resource": "*", "Action": [
             *EC2_READS, "kms:ListAliases", "ssm:DescribeParameters", "logs:DescribeLogGroups"]},
@@ -140,13 +150,13 @@ def deploy_infrastructure_policy(stack: str, region: str, account: str, dns_zone
         {"Sid": "Ec2ChangeTagged", "Effect": "Allow", "Condition": _tagged(stack),
          "Resource": [f"arn:aws:ec2:{here}:{kind}/*" for kind in EC2_CREATED], "Action": EC2_CHANGES},
         {"Sid": "IamCreateTaggedRole", "Effect": "Allow", "Action": ["iam:CreateRole", "iam:TagRole"],
-         "Resource": f"arn:aws:iam::{account}:role/*", "Condition": _tagged(stack, "RequestTag")},
-        {"Sid": "IamChangeTaggedRole", "Effect": "Allow", "Resource": f"arn:aws:iam::{account}:role/*",
+         "Resource": host_roles, "Condition": _tagged(stack, "RequestTag")},
+        {"Sid": "IamChangeTaggedRole", "Effect": "Allow", "Resource": host_roles,
          "Condition": _tagged(stack), "Action": [
              "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:TagRole",
              "iam:UntagRole", "iam:DeleteRole"]},
         {"Sid": "IamPassTaggedRoleToEc2", "Effect": "Allow", "Action": "iam:PassRole",
-         "Resource": f"arn:aws:iam::{account}:role/*",
+         "Resource": host_roles,
          "Condition": {"StringEquals": {f"aws:ResourceTag/{STACK_TAG}": stack,
                                         "iam:PassedToService": "ec2.amazonaws.com"}}},
         # Instance profiles take no tags from the program: scoped by the host component's name.
@@ -154,13 +164,8 @@ def deploy_infrastructure_policy(stack: str, region: str, account: str, dns_zone
          "Resource": f"arn:aws:iam::{account}:instance-profile/host-profile-*", "Action": [
              "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile",
              "iam:RemoveRoleFromInstanceProfile"]},
-        # CreateKey names no resource; the tag it must carry is the scope.
-        {"Sid": "KmsCreateTagged", "Effect": "Allow", "Action": "kms:CreateKey",
-         "Resource": "*", "Condition": _tagged(stack, "RequestTag")},
-        {"Sid": "KmsTagOnCreate", "Effect": "Allow", "Action": "kms:TagResource",
-         "Resource": f"arn:aws:kms:{here}:key/*", "Condition": _tagged(stack, "RequestTag")},
-        {"Sid": "KmsUseTagged", "Effect": "Allow", "Resource": f"arn:aws:kms:{here}:key/*",
-         "Condition": _tagged(stack), "Action": [
+        {"Sid": "KmsUseStackKeys", "Effect": "Allow", "Resource": list(key_arns) or f"arn:aws:kms:{here}:key/none",
+         "Action": [
              "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags",
              "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:UpdateKeyDescription", "kms:TagResource",
              "kms:UntagResource", "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant",

@@ -46,7 +46,10 @@ class Credentials(pulumi.ComponentResource):
         versions: list[pulumi.Output[str]] = []
         keepers = (rotation_keepers(store, bool(cfg.components.secrets), args.kms_key_arn)
                    if cfg.settings.target == "aws" else None)
-        for key in SECRET_KEYS:
+        # Step 6 with Docker Hub: the pull token the user gave joins the store, where the host reads it.
+        pull_token = ("registry_token",) if cfg.components.registry and cfg.settings.registry.kind == "dockerhub" \
+            and cfg.settings.target == "aws" else ()
+        for key in (*SECRET_KEYS, *pull_token):
             if key in cfg.given_secrets:
                 value = config.require_secret(key)
             else:

@@ -17,6 +17,7 @@ from components.backup.retired import render_retire_host_files
 from components.delivery.artifact import PROJECT
 from components.delivery.secrets_steps import (SECRET_ENV, fingerprint_command, host_write_secrets, host_writer,
                                                local_write_secrets, set_role_password)
+from components.delivery.image_steps import pull_own_image, upgrade_modules
 from components.delivery.preflight import DOCKER_PREFLIGHT
 from components.delivery.stale_files import remove_stale_files
 
@@ -121,7 +122,7 @@ umask 077
 dir="{project_dir}"
 # The project's files travel beside this script, in the bundle it was unpacked from.
 bundle="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)/{PROJECT}"
-{'' if on_aws else _check_secrets()}mkdir -p "$dir"
+{'' if on_aws else _check_secrets()}{pull_own_image(service)}mkdir -p "$dir"
 # The project directory is private: only root (and the containers it mounts files into) reads it.
 chmod 0700 "$dir"
 cd "$dir"
@@ -140,7 +141,7 @@ install_file() {{
 {REMOVE_OLD_SECRETS}{REMOVE_OLD_SECRETS_ON_HOST if on_host else ''}{_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}
 compose() {{ docker compose -p {name} "$@"; }}
 {host_writer(service, project_dir) if on_aws else ''}{check_rotation}{write_secrets}compose up -d --wait db
-{set_role_password(name, on_aws)}compose up -d --remove-orphans
+{set_role_password(name, on_aws)}{upgrade_modules(service)}compose up -d --remove-orphans
 {restart_if_rotated}{_install_host_files(files) if on_host else ''}
 echo "odoo-ladder: project {name} applied in $dir"
 """

@@ -3,7 +3,7 @@ the repository scans on push and keeps tags immutable, the digest the stack runs
 one the deploy pushed, and that image's scan has no CRITICAL finding (or lists them)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from ladder.checks.result import CheckResult
 
@@ -75,3 +75,24 @@ def check_scan(ecr, name: str, running: Optional[str]) -> CheckResult:
     except (ecr.exceptions.ScanNotFoundException, ecr.exceptions.ImageNotFoundException) as err:
         return CheckResult(title, False, f"no scan for that image ({err.response['Error']['Code']})")
     return CheckResult(title, ok, detail)
+
+
+def running_on_host(run_on_host: Callable[[str], str], project: str) -> Optional[str]:
+    """The image reference the host's Odoo container was created from (compose names it by digest)."""
+    output = run_on_host(f"docker ps --filter label=com.docker.compose.project={project} "
+                         "--filter label=com.docker.compose.service=odoo --format '{{.Image}}'")
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[0] if lines else None
+
+
+def check_host_runs(running: Optional[str], named: Optional[str]) -> CheckResult:
+    """What the host's Docker runs against what the stack names (registry.image)."""
+    title = "the host runs the image the stack names"
+    if running is None:
+        return CheckResult(title, False, "no running odoo container found on the host")
+    if named is None:
+        return CheckResult(title, False, f"the stack names no image (odoo-ladder:registry.image); the host runs {running}")
+    if running != named:
+        return CheckResult(title, False, f"the host runs {running}, the stack names {named}: did the last rollout "
+                                         "fail? (its SSM association says why)")
+    return CheckResult(title, True, running.rsplit("@", 1)[-1][:19] + "…")

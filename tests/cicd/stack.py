@@ -1,12 +1,9 @@
-"""A step-4 stack with the registry switched on, run under the mocks with `registry` let through
-configs/gates.py for the test only: the registry is not BUILT until the host runs its image
-(docs/step6.md), but its resources are tested now through the real wiring."""
+"""A step-4 stack with the registry switched on (an explicit component, as step 6 presets it), run
+under the mocks through the real wiring."""
 from __future__ import annotations
 
 import json
-from unittest import mock
 
-from configs import gates
 from ladder.mocked import StackRun, run_stack
 from tests.stacks import aws
 
@@ -20,8 +17,7 @@ def registry_config(**github) -> dict:
 
 
 def run_registry(config: dict | None = None, stack: str = "prod") -> StackRun:
-    with mock.patch.object(gates, "BUILT", gates.BUILT | {"registry"}):
-        return run_stack(config or registry_config(), stack=stack)
+    return run_stack(config or registry_config(), stack=stack)
 
 
 def trust_of(run: StackRun, purpose: str) -> dict:

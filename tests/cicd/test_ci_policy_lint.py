@@ -15,16 +15,19 @@ ACCEPTED_HERE = {
                                                   "only what the role's other statements allow",
     ("registry-host-pull", "CREDENTIALS_EXPOSURE"): "the host logs in to pull; the token opens only this repository",
     ("cicd-deploy-compute", "PERMISSIONS_MANAGEMENT_ACTIONS"): "pulumi up manages the host role's policies, only "
-                                                               "on roles tagged with the stack (docs/step6.md)",
+                                                               "on host-role-* roles tagged with the stack "
+                                                               "(docs/step6.md)",
     ("cicd-deploy-compute", "PRIVILEGE_ESCALATION"): "PassRole + RunInstances launch the host with its role: the "
-                                                     "pass is limited to stack-tagged roles and to EC2",
+                                                     "pass is limited to host-role-* roles tagged with the stack, "
+                                                     "and to EC2",
     ("cicd-deploy-compute", "RESOURCE_MISMATCH"): "RunInstances is split on purpose: the instance by its tag, the "
                                                   "inputs it launches from by ARN",
     ("cicd-deploy-data", "PERMISSIONS_MANAGEMENT_ACTIONS"): "pulumi up writes the stack's key and bucket policies",
     ("cicd-deploy-data", "RESOURCE_POLICY_PRIVILEGE_ESCALATION"): "the deploy role writes the backup bucket's policy "
                                                                   "by design; Object Lock keeps the sets (docs/backup.md)",
     ("cicd-deploy-data", "RESOURCE_MISMATCH"): "alias and association calls need two resources; each is granted in "
-                                               "its own statement (the key and the instance by tag, the alias by name)",
+                                               "its own statement (the key by ARN, the instance by tag, the alias by "
+                                               "name)",
 }
 
 

@@ -78,3 +78,30 @@ def test_deploy_writes_only_its_stack_parameters(run):
 
 def test_no_access_key_is_created(run):
     assert not [r for r in run.resources if r.type.startswith("aws:iam/accessKey")]
+
+
+def test_deploy_cannot_tag_a_foreign_role_into_its_reach_nor_pass_it(run):
+    """Tag-based IAM rights alone would let a deploy tag any role (an administrator's) with the stack
+    tag, then pass it to an instance it launches: the rights also name the host role's prefix."""
+    admin = f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole"
+    tagging = {"aws:RequestTag/odoo-ladder:stack": "prod"}
+    tagged = {"aws:ResourceTag/odoo-ladder:stack": "prod"}
+    assert may(run, "deploy", "iam:TagRole", admin, **tagging) == IMPLICIT_DENY
+    assert may(run, "deploy", "iam:PutRolePolicy", admin, **tagged) == IMPLICIT_DENY
+    assert may(run, "deploy", "iam:PassRole", admin, **tagged, **{"iam:PassedToService": "ec2.amazonaws.com"}) \
+        == IMPLICIT_DENY
+    assert may(run, "deploy", "iam:TagRole", f"arn:aws:iam::{ACCOUNT}:role/host-role-0a1b2c3", **tagging) == ALLOW
+
+
+def test_deploy_uses_the_stack_keys_by_arn_and_no_other_key_even_tagged(run):
+    here = f"arn:aws:kms:eu-south-1:{ACCOUNT}:key"
+    for key in ("secrets-key", "backup-key"):
+        for action in ("kms:Decrypt", "kms:GenerateDataKey", "kms:PutKeyPolicy", "kms:CreateGrant"):
+            assert may(run, "deploy", action, f"{here}/{key}") == ALLOW, (action, key)
+    foreign = f"{here}/1234abcd-0000-0000-0000-000000000000"
+    tagged = {"aws:ResourceTag/odoo-ladder:stack": "prod"}
+    for action in ("kms:Decrypt", "kms:PutKeyPolicy", "kms:TagResource"):
+        assert may(run, "deploy", action, foreign, **tagged) == IMPLICIT_DENY
+    assert may(run, "deploy", "kms:TagResource", foreign, **{"aws:RequestTag/odoo-ladder:stack": "prod"}) \
+        == IMPLICIT_DENY
+    assert may(run, "deploy", "kms:CreateKey", "*", **{"aws:RequestTag/odoo-ladder:stack": "prod"}) == IMPLICIT_DENY

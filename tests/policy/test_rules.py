@@ -132,3 +132,13 @@ def test_passing_fixtures_pass_every_rule(name):
 def test_every_description_says_what_to_do():
     for rule in RULES:
         assert len(rule.description) > 40, rule.name
+
+
+def test_ci_identities_may_carry_the_ci_tag_instead_and_nothing_else_may():
+    """Step 6's CI roles carry odoo-ladder:ci so the deploy role's stack-tag rights never reach them;
+    any other resource with only that tag is still caught."""
+    ci = {"odoo-ladder:ci": "test"}
+    role = record("aws:iam/role:Role", "cicd-deploy", tags=ci, assumeRolePolicy=doc())
+    assert evaluate(stack_of([role]), [RULE["stack-tag"]]) == []
+    profile = record("aws:iam/instanceProfile:InstanceProfile", "profile", tags=ci, role="host-role")
+    assert [v.rule for v in evaluate(stack_of([profile]), [RULE["stack-tag"]])] == ["stack-tag"]

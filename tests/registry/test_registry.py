@@ -98,11 +98,14 @@ def test_every_limit_holds_with_the_registry(run):
     assert check(plan_records(run)).failures() == []
 
 
-def test_the_registry_stays_out_of_built_until_the_host_runs_its_image():
+def test_the_registry_is_built_and_needs_the_github_repository_and_the_state():
     from configs.errors import ConfigError
     from configs.load import from_mapping
-    with pytest.raises(ConfigError, match="registry component is not built yet"):
-        from_mapping("prod", registry_config())
+    assert "registry" in from_mapping("prod", registry_config()).components.names()
+    with pytest.raises(ConfigError) as refused:
+        from_mapping("prod", registry_config(owner=None, state_bucket=None))
+    assert [p.split(":")[1] for p in refused.value.problems] == ["registry.github.owner", "registry.github.state_bucket"]
+    assert "tools/bootstrap_state.py prints (STATE_BUCKET)" in str(refused.value)
 
 
 @pytest.mark.parametrize("image", ["123456789012.dkr.ecr.eu-south-1.amazonaws.com/odoo-ladder/prod:v1.2.3",

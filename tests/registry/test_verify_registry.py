@@ -87,9 +87,6 @@ def test_critical_findings_fail_and_are_named():
 
 
 def test_verify_runs_the_registry_checks_for_a_registry_stack(ecr, moto_endpoint, monkeypatch):
-    from unittest import mock
-
-    from configs import gates
     from ladder.verify import registry_checks
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
     for key, value in CREDENTIALS.items():
@@ -99,7 +96,39 @@ def test_verify_runs_the_registry_checks_for_a_registry_stack(ecr, moto_endpoint
     config = registry_config()
     config["odoo-ladder:registry"] = {**config["odoo-ladder:registry"],
                                       "image": f"123456789012.dkr.ecr.eu-south-1.amazonaws.com/{NAME}@{digest}"}
-    with mock.patch.object(gates, "BUILT", gates.BUILT | {"registry"}):
-        cfg = from_mapping("prod", config)
+    cfg = from_mapping("prod", config)
     results = registry_checks(cfg)
     assert [r.ok for r in results] == [True, True, True], [r.line() for r in results]
+
+
+def test_verify_reads_what_the_host_runs_and_compares_it_with_the_stack_and_the_newest_build(ecr, moto_endpoint,
+                                                                                             monkeypatch):
+    """The host's Docker is asked through SSM (here a stand-in runner): the container's image must be
+    the stack's digest and the newest build; an older one left running fails both, naming them."""
+    from ladder.verify import registry_checks
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    for key, value in CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    repository(ecr)
+    old = push(ecr, "sha-1111", "1")
+    new = push(ecr, "sha-2222", "2")
+    url = f"123456789012.dkr.ecr.eu-south-1.amazonaws.com/{NAME}"
+    config = registry_config()
+    config["odoo-ladder:registry"] = {**config["odoo-ladder:registry"], "image": f"{url}@{new}"}
+    cfg = from_mapping("prod", config)
+    asked = []
+
+    def host_running(reference):
+        def run(command):
+            asked.append(command)
+            return f"{reference}\n"
+        return run
+    results = registry_checks(cfg, run_on_host=host_running(f"{url}@{new}"))
+    assert [r.ok for r in results] == [True, True, True, True], [r.line() for r in results]
+    assert "label=com.docker.compose.project=odoo-prod" in asked[0] and "com.docker.compose.service=odoo" in asked[0]
+    stale = registry_checks(cfg, run_on_host=host_running(f"{url}@{old}"))
+    host, newest = stale[1], stale[2]
+    assert not host.ok and old in host.detail and new in host.detail and "rollout" in host.detail
+    assert not newest.ok and old[:19] in newest.detail
+    nothing = registry_checks(cfg, run_on_host=lambda command: "")
+    assert not nothing[1].ok and "no running odoo container" in nothing[1].detail

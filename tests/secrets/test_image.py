@@ -37,10 +37,12 @@ def test_hadolint_passes():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_built_on_the_official_odoo_image_of_the_chosen_version():
+def test_built_on_the_official_odoo_image_pinned_by_digest_as_in_images_py():
+    from components.images import ODOO_BUILD
     steps = instructions()
-    assert steps[0] == ("ARG", "ODOO_VERSION=18.0")
-    assert steps[1] == ("FROM", "odoo:${ODOO_VERSION}")
+    assert steps[0] == ("ARG", f"ODOO_BASE={ODOO_BUILD}")
+    assert steps[1] == ("FROM", "${ODOO_BASE}")
+    assert ODOO_BUILD.startswith("odoo:18.0-") and "@sha256:" in ODOO_BUILD
 
 
 def test_boto3_from_apt_without_recommends():

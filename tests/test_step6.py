@@ -1,0 +1,82 @@
+"""Step 6 under mocks, on each database kind it may run on: the example stack plans, registers the
+repository, the CI identities and the host's pull right, and delivers the pushed digest.
+
+DATABASES lists the kinds this release opens step 6 on. Step 6 on RDS comes with step 5: add
+`"rds": {"kind": "rds"}` once `database:rds` is in configs/gates.py BUILT, and every test below
+runs on it too (the RDS-only expectations are already written, keyed by kind).
+"""
+import json
+
+import pytest
+
+from configs.errors import ConfigError
+from configs.gates import BUILT, max_built_step, on_container_database
+from configs.load import from_mapping
+from ladder.mocked import run_stack, stack_config
+from tests.stacks import ROOT, compose_of, delivered_file
+
+EXAMPLE = str(ROOT / "configs" / "stacks" / "step6.yaml")
+# database kind -> the example's odoo-ladder:database settings for it.
+DATABASES = {"container": {"kind": "container"}}
+
+
+def step6(kind: str) -> dict:
+    config = dict(stack_config(EXAMPLE))
+    config["odoo-ladder:database"] = json.dumps(DATABASES[kind])
+    return config
+
+
+@pytest.fixture(scope="module", params=sorted(DATABASES))
+def run(request):
+    return request.param, run_stack(step6(request.param), stack="prod")
+
+
+def test_the_example_is_step_6_with_the_registry(run):
+    kind, result = run
+    cfg = from_mapping("prod", step6(kind))
+    assert cfg.settings.step == 6 and cfg.components.registry and cfg.components.database == kind
+    assert result.outputs["components"] == cfg.components.names()
+
+
+def test_the_repository_ci_roles_and_host_pull_right_exist(run):
+    _, result = run
+    repository = result.one("aws:ecr/repository:Repository")
+    assert repository.inputs["name"] == "odoo-ladder/prod" and repository.protect
+    roles = {r.name for r in result.of_type("aws:iam/role:Role")}
+    assert {"cicd-preview", "cicd-deploy", "host-role"} <= roles
+    assert result.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+    assert [p for p in result.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "registry-host-pull"]
+
+
+def test_the_workflows_get_their_variables_from_the_outputs(run):
+    _, result = run
+    assert {"registry_url", "ci_preview_role_arn", "ci_deploy_role_arn", "aws_region"} <= set(result.outputs)
+
+
+def test_the_host_runs_the_digest_and_the_database_of_its_kind(run):
+    kind, result = run
+    services = compose_of(result)["services"]
+    image = json.loads(stack_config(EXAMPLE)["odoo-ladder:registry"])["image"]
+    assert services["odoo"]["image"] == services["odoo-init"]["image"] == image
+    assert ("db" in services) == (kind == "container")
+    assert "addons_path = /mnt/extra-addons" in delivered_file(result, "odoo.conf.base")
+    if kind == "rds":
+        assert result.of_type("aws:rds/instance:Instance")
+
+
+def test_step_6_on_rds_waits_for_rds_to_be_built():
+    if "database:rds" in BUILT:
+        pytest.skip("RDS is built: step 6 on RDS is a DATABASES entry now")
+    assert on_container_database(6) and max_built_step() == 4
+    with pytest.raises(ConfigError, match="odoo-ladder:database.kind: step 6 puts the database on RDS"):
+        from_mapping("prod", {**step6("container"), "odoo-ladder:database": json.dumps({"kind": "rds"})})
+    # Without the explicit kind the preset's RDS is refused the same way, naming the way through.
+    config = step6("container")
+    del config["odoo-ladder:database"]
+    with pytest.raises(ConfigError, match="set odoo-ladder:database.kind: container"):
+        from_mapping("prod", config)
+
+
+def test_step_7_stays_refused_and_names_what_is_missing():
+    with pytest.raises(ConfigError, match=r"step 7 is not built in this release \(cluster"):
+        from_mapping("prod", {**step6("container"), "odoo-ladder:step": "7"})
