@@ -44,11 +44,11 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn,
                                                   registry=cfg.components.registry,
                                                   rds=cfg.components.database == "rds")).key_arn
+    database = None
     if cfg.components.database == "rds":
-        # Reached only where configs/gates.py BUILT lets database:rds through (tests, until the
-        # migration is wired into the delivery).
+        # The delivery moves the data over on the first rollout (components/delivery/database_steps.py).
         database = Database("database", DatabaseArgs(cfg, network.vpc_id, network.zones, host.security_group_id,
-                                                     key_arn))
+                                                     key_arn, host_role_name=host.role_name))
         outputs["database_address"] = database.address
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
@@ -63,7 +63,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
     if cfg.components.registry:  # not in configs/gates.py BUILT yet: the host does not run the image
         outputs.update(build_registry(cfg, host.role_name, key_arn))
-    delivery = deliver(cfg, credentials, host, backup_bucket=bucket)
+    delivery = deliver(cfg, credentials, host, backup_bucket=bucket, database=database)
     if delivery is not None:
         outputs["apply_association_id"] = delivery.association_id
     # What the next `pulumi up` checks its move against (configs/moves.py).
