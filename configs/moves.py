@@ -155,7 +155,19 @@ def _secret_store(previous: LadderState, cfg: "LadderConfig") -> list[str]:
     return []
 
 
-CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store)
+def _database(previous: LadderState, cfg: "LadderConfig") -> list[str]:
+    """rds -> container: Odoo would start on the container's old copy while the data stays on RDS."""
+    if "database:rds" not in previous.components or cfg.components.database == "rds":
+        return []
+    if not cfg.settings.database.allow_move_back:
+        return [f"{NAMESPACE}:database.allow_move_back: the stack's data is on RDS; moving to the container "
+                f"database is a migration back (odoo-move-db, Odoo stopped meanwhile): set "
+                f"{NAMESPACE}:database.allow_move_back: true to make it, or keep database.kind: rds (docs/step5.md)"]
+    return [f"{NAMESPACE}:database.allow_move_back: moving the data back from RDS is not built in this release; "
+            f"keep database.kind: rds (step 5 or above), or restore a backup set into a new stack (docs/step5.md)"]
+
+
+CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store, _database)
 
 
 def move_problems(previous: Optional[LadderState], cfg: "LadderConfig") -> list[str]:

@@ -203,3 +203,15 @@ def test_a_major_change_flag_left_on_is_warned_about():
     flagged = with_settings(cfg, "odoo", allow_major_change=True)
     assert "remove it, so the next major change is refused" in move_warnings(previous, flagged)[0]
     assert move_warnings(previous, cfg) == []
+
+
+def test_leaving_rds_for_the_container_is_refused_naming_allow_move_back():
+    from tests.database.rds_built import rds_built
+    with rds_built():
+        previous = run_stack(aws(5, domain="erp.example.org", acme_email="ops@example.org")).outputs
+        message, _ = refused_run(aws(4, domain="erp.example.org", acme_email="ops@example.org"), previous)
+        assert "odoo-ladder:database.allow_move_back: the stack's data is on RDS" in message
+        assert "set odoo-ladder:database.allow_move_back: true" in message
+        # Staying on RDS below step 5 (database.kind: rds at step 4) is no move of the data.
+        assert run_stack(aws(4, domain="erp.example.org", acme_email="ops@example.org", database={"kind": "rds"}),
+                         previous=previous).resources
