@@ -6,13 +6,14 @@ benchmark (bench/move_bench.py) moves 256 MiB and more.
 """
 import json
 import os
+import sys
 import signal
 import subprocess
 import time
 
 import pytest
 
-from tests.database.move_run import ODOO_PASSWORD, Move, load_script, wrapped_pg_bin
+from tests.database.move_run import ODOO_PASSWORD, SCRIPT, Move, load_script, wrapped_pg_bin
 from tests.database.odoo_data import create_odoo_database
 from tests.database.rds_like import MASTER, RdsLikeCluster
 from tests.peers import PG_BIN, PgCluster, require_postgres
@@ -308,3 +309,33 @@ def test_with_no_source_the_target_gets_an_empty_database_odoo_owns(move, target
     move.state.unlink()
     refused = subprocess.run(argv + ["--no-source"], capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "was not created by odoo-move-db" in refused.stderr
+
+
+def test_the_way_back_moves_the_data_from_rds_into_a_container_through_its_own_tools(move, source, target,
+                                                                                     tmp_path):
+    """rds -> container with the same tool: the source is RDS as its master over verified TLS, the
+    target the container's server reached with its own tools (a command prefix; as root, which the
+    db container's peer map lets act as postgres), the dump read by it from the shared folder."""
+    assert move.run().returncode == 0
+    container = PgCluster()
+    try:
+        back = tmp_path / "back"
+        back.mkdir()
+        state = back / "moved-back.json"
+        argv = [sys.executable, str(SCRIPT), "--source", target.conninfo(),
+                "--target", f"host={container.dir} port={container.port} user=postgres",
+                "--target-exec", f"env PATH={PG_BIN}:/usr/bin:/bin", "--database", "odoo",
+                "--odoo-password-file", str(move.password_file), "--work-dir", str(back / "work"),
+                "--state", str(state), "--jobs", "2", "--pg-bin", PG_BIN,
+                "--dump-dir", str(back / "dump"), "--target-dump-dir", str(back / "dump"),
+                "--stop-odoo", f"sh -c 'echo stop >> {back}/events'", "--start-odoo", f"sh -c 'echo start >> {back}/events'"]
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        assert counts(container) == counts(source)
+        assert container.psql_super("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                    "WHERE datname = 'odoo'").startswith("odoo-ladder:odoo-move-db:complete:")
+        assert container.psql_super("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'odoo'") == "odoo"
+        assert (back / "events").read_text().split() == ["stop", "start"]
+        assert not (back / "dump").exists() and not (back / "dump.list").exists()
+    finally:
+        container.destroy()
