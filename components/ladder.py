@@ -17,7 +17,7 @@ from components.proxy.from_config import site_url
 from components.registry.from_config import build_registry
 from components.secrets.secrets import Secrets, SecretsArgs
 from configs.load import LadderConfig
-from configs.moves import STATE_OUTPUT, keeps_backup_bucket, state_of
+from configs.moves import STATE_OUTPUT, keeps_backup_bucket, keeps_rds, state_of
 
 
 def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
@@ -43,10 +43,11 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         # On AWS the stack's own key encrypts its secrets from Step 0 (never aws/ssm).
         key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn,
                                                   registry=cfg.components.registry,
-                                                  rds=cfg.components.database == "rds")).key_arn
+                                                  rds=keeps_rds(cfg))).key_arn
     database = None
-    if cfg.components.database == "rds":
-        # The delivery moves the data over on the first rollout (components/delivery/database_steps.py).
+    if keeps_rds(cfg):
+        # The delivery moves the data over on the first rollout, and back with database.allow_move_back
+        # (components/delivery/database_steps.py).
         database = Database("database", DatabaseArgs(cfg, network.vpc_id, network.zones, host.security_group_id,
                                                      key_arn, host_role_name=host.role_name))
         outputs["database_address"] = database.address

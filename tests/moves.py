@@ -34,6 +34,8 @@ CONFIGS = {
     # Below Step 4 with the backup bucket kept (its timer stopped).
     "step3-retain": _with("step3", "backup", retain=True),
     "step0-retain": _with("step0", "backup", retain=True),
+    # Step 5 -> 4 with the data moved back into the container (RDS kept while it moves).
+    "step4-back": _with("step4", "database", allow_move_back=True),
 }
 # The variants' switches, both ways: (from, to).
 SWITCHES = [("step3", "step3-secretsmanager"), ("step3-secretsmanager", "step3"),
@@ -41,7 +43,7 @@ SWITCHES = [("step3", "step3-secretsmanager"), ("step3-secretsmanager", "step3")
             ("step1", "step1-nginx"), ("step1-nginx", "step1"),
             ("step2", "step2-caddy"), ("step2-caddy", "step2"),
             ("step4", "step3-retain"), ("step3-retain", "step4"), ("step4", "step0-retain"),
-            ("step0-retain", "step4"), ("step3-retain", "step3")]
+            ("step0-retain", "step4"), ("step3-retain", "step3"), ("step5", "step4-back"), ("step4-back", "step5")]
 STEPS = list(EXAMPLE_CONFIGS)
 MOVES = [(a, b) for a in STEPS for b in STEPS if a != b] + SWITCHES
 

@@ -18,7 +18,9 @@ SCRIPTS = Path(__file__).parent / "scripts"
 # Folder of the bundle (and of the project directory) that holds these files.
 FOLDER = "database"
 ENV_FILE = f"{FOLDER}/database.env"
+# The other side's files, for until the host has moved: the container's on the way to RDS, RDS's on the way back.
 CONTAINER_ENV_FILE = f"{FOLDER}/container/database.env"
+RDS_ENV_FILE = f"{FOLDER}/rds/database.env"
 CA_FILE = f"{FOLDER}/rds-ca.pem"
 MOVE_TOOL = f"{FOLDER}/odoo-move-db"
 PGPASS_TOOL = f"{FOLDER}/odoo-rds-pgpass"
@@ -81,13 +83,14 @@ esac
 """
 
 
-def render_database_files(endpoint: RdsEndpoint | None, ca_path: str, project: str,
+def render_database_files(endpoint: RdsEndpoint | None, on_rds: bool, ca_path: str, project: str,
                           service: OdooService) -> dict[str, str]:
-    """Bundle path -> content. With RDS: the container's database.env too, for until the move is done."""
-    files = {ENV_FILE: database_env(endpoint, ca_path)}
+    """Bundle path -> content. endpoint: the stack's RDS instance, if it has one; on_rds: the database
+    is meant to be there (false with RDS: database.allow_move_back, the way back)."""
+    files = {ENV_FILE: database_env(endpoint if on_rds else None, ca_path)}
     if endpoint is not None:
         files.update({
-            CONTAINER_ENV_FILE: database_env(None, ca_path),
+            CONTAINER_ENV_FILE if on_rds else RDS_ENV_FILE: database_env(None if on_rds else endpoint, ca_path),
             CA_FILE: bundle_text(),
             MOVE_TOOL: (SCRIPTS / "odoo-move-db").read_text(),
             PGPASS_TOOL: (SCRIPTS / "odoo-rds-pgpass").read_text(),
@@ -102,6 +105,7 @@ def render_database_files(endpoint: RdsEndpoint | None, ca_path: str, project: s
 PLAN_FILE = f"{FOLDER}/plan.json"
 
 
-def render_plan(retire_container: bool, allow_move_back: bool) -> str:
+def render_plan(on_rds: bool, retire_container: bool) -> str:
+    """on_rds: the data belongs on RDS (false: moving it back, database.allow_move_back)."""
     import json
-    return json.dumps({"retire_container": retire_container, "allow_move_back": allow_move_back}, sort_keys=True) + "\n"
+    return json.dumps({"on_rds": on_rds, "retire_container": retire_container}, sort_keys=True) + "\n"

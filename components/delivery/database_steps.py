@@ -32,7 +32,7 @@ from components.app.compose import DB_VOLUME, HOST_DATA_DIR, host_config_dir, ho
 from components.app.service import POSTGRES_MAJOR
 from components.database.database import MASTER_USERNAME
 from components.database.host_files import (CA_FILE, CONTAINER_ENV_FILE, ENV_FILE, MAINTENANCE_SCRIPT, MOVE_TOOL,
-                                            PGPASS_TOOL, PLAN_FILE)
+                                            PGPASS_TOOL, PLAN_FILE, RDS_ENV_FILE)
 from components.delivery.secrets_steps import HOST_PYTHON, set_role_password, unit_name
 
 # On the data volume: it outlives the instance, as the data does.
@@ -47,6 +47,9 @@ ADMIN_ROOT = "/run/odoo-ladder-admin"
 # would pick whichever major is newest.
 PG_BIN = f"/usr/lib/postgresql/{POSTGRES_MAJOR}/bin"
 CONTAINER_VARIANTS = ("docker-compose.yml", "odoo.conf.base")
+# The way back: the container's compose file, beside the RDS one in use, to start the db service
+# the data moves back into (compose resolves its ./ paths from the project folder).
+BACK_COMPOSE = ".docker-compose.container.yml"
 
 
 def is_rds(files: dict[str, str]) -> bool:
@@ -54,7 +57,9 @@ def is_rds(files: dict[str, str]) -> bool:
 
 
 def _env(files: dict[str, str]) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in files[ENV_FILE].splitlines() if line)
+    """RDS's database.env (on the way back, the bundle's copy for until the move is done)."""
+    text = files[ENV_FILE if _on_rds(files) else RDS_ENV_FILE]
+    return dict(line.split("=", 1) for line in text.splitlines() if line)
 
 
 def _q(value: str) -> str:
@@ -80,23 +85,38 @@ def install_host_files(files: dict[str, str], project: str) -> str:
         "fi",
         f"install -m 0644 -o root -g root {CA_FILE} {etc}/rds-ca.pem",
         f"moved={MOVE_DIR}/moved.json",
-        'if [ -f "$moved" ]; then db_phase=rds',
-        f"elif [ -f {CONTAINER_DATA}/PG_VERSION ]; then db_phase=container",
-        "else db_phase=fresh",
-        "fi",
-        'if [ "$db_phase" = container ]; then',
-        "    # The data is still in the container: the project keeps its db service until the move is done.",
-        *(f"    install -m 0644 {_container(name)} {name}" for name in CONTAINER_VARIANTS),
-        f"    install -m 0644 -o root -g root {CONTAINER_ENV_FILE} {etc}/database.env",
-        "else",
-        f"    install -m 0644 -o root -g root {ENV_FILE} {etc}/database.env",
-        "fi",
     ]
+    if _on_rds(files):
+        lines += [
+            'if [ -f "$moved" ]; then db_phase=rds',
+            f"elif [ -f {CONTAINER_DATA}/PG_VERSION ]; then db_phase=container",
+            "else db_phase=fresh",
+            "fi",
+            'if [ "$db_phase" = container ]; then',
+            "    # The data is still in the container: the project keeps its db service until the move is done.",
+            *(f"    install -m 0644 database/container/{name} {name}" for name in CONTAINER_VARIANTS),
+            f"    install -m 0644 -o root -g root {CONTAINER_ENV_FILE} {etc}/database.env",
+            "else",
+            f"    install -m 0644 -o root -g root {ENV_FILE} {etc}/database.env",
+            "fi",
+        ]
+    else:
+        lines += [
+            # database.allow_move_back: the data is on RDS until the move back is done; the project stays there.
+            'if [ -f "$moved" ]; then db_phase=rds; else db_phase=container; fi',
+            'if [ "$db_phase" = rds ]; then',
+            f"    install -m 0644 {CONTAINER_VARIANTS[0]} {BACK_COMPOSE}",
+            *(f"    install -m 0644 database/rds/{name} {name}" for name in CONTAINER_VARIANTS),
+            f"    install -m 0644 -o root -g root {RDS_ENV_FILE} {etc}/database.env",
+            "else",
+            f"    install -m 0644 -o root -g root {ENV_FILE} {etc}/database.env",
+            "fi",
+        ]
     return "\n".join(lines) + "\n"
 
 
-def _container(name: str) -> str:
-    return f"database/container/{name}"
+def _on_rds(files: dict[str, str]) -> bool:
+    return json.loads(files[PLAN_FILE])["on_rds"]
 
 
 def _functions(files: dict[str, str], project: str, project_dir: str) -> str:
@@ -135,6 +155,41 @@ prepare_empty_rds() {{
     {' '.join(_q(part) for part in move)} --no-source
 }}
 maintenance_off() {{ docker rm -f {project}-maintenance >/dev/null 2>&1 || true; }}
+{_back_functions(files, project, project_dir, conninfo, move) if not _on_rds(files) else ""}"""
+
+
+def _back_functions(files: dict[str, str], project: str, project_dir: str, conninfo: str, move: list[str]) -> str:
+    """The way back (database.allow_move_back): RDS as the source, read by the host's tools as the
+    master; the container's server as the target, through its own tools in its container (as root,
+    whom its peer map lets act as postgres, and who reads the dump the host wrote)."""
+    env = _env(files)
+    back_compose = f"docker compose -p {project} -f {project_dir}/{BACK_COMPOSE}"
+    source = move.index("--target")
+    argv = move[:source] + ["--source", conninfo] + move[source + 2:]
+    argv[argv.index("--state") + 1] = f"{MOVE_DIR}/moved-back.json"
+    argv[argv.index("--work-dir") + 1] = f"{MOVE_DIR}/work-back"
+    argv += ["--target", "host=/var/run/postgresql user=postgres", "--target-exec", f"{back_compose} exec -T db",
+             "--dump-dir", f"{CONTAINER_DATA}/odoo-ladder-move-dump", "--target-dump-dir", DUMP_IN_CONTAINER,
+             "--stop-odoo", f"/bin/bash {project_dir}/{MAINTENANCE_SCRIPT} on",
+             "--start-odoo", f"/bin/bash {project_dir}/{MAINTENANCE_SCRIPT} off", "--leave-stopped"]
+    db = env["PGDATABASE"]
+    return f"""back_compose() {{ {back_compose} "$@"; }}
+# The container's old copy of the database is older than RDS's: kept, renamed, never restored over.
+keep_old_container_copy() {{
+    back_compose exec -T -u postgres db psql -X -q -v ON_ERROR_STOP=1 -U postgres -d postgres <<'ODOO_LADDER_SQL'
+SELECT format('ALTER DATABASE %I RENAME TO %I', datname, datname || '_before_rds_' || to_char(now(), 'YYYYMMDDHH24MISS'))
+FROM pg_database WHERE datname = '{db}'
+AND coalesce(shobj_description(oid, 'pg_database'), '') NOT LIKE 'odoo-ladder:odoo-move-db:%'
+\\gexec
+ODOO_LADDER_SQL
+}}
+move_back() {{
+    {' '.join(_q(part) for part in argv)}
+}}
+# RDS's copy is now older than the container's: marked, so no later move to RDS takes it for current.
+mark_rds_moved_back() {{
+    echo "COMMENT ON DATABASE {db} IS 'odoo-ladder:moved-back:$(date -u +%Y%m%dT%H%M%SZ)';" | rds_psql
+}}
 """
 
 
@@ -143,6 +198,8 @@ def role_steps(files: dict[str, str], project: str, project_dir: str, on_aws: bo
     container = f"compose up -d --wait db\n{set_role_password(project, on_aws)}"
     if not is_rds(files):
         return container
+    if not _on_rds(files):
+        return _back_steps(files, project, project_dir) + container
     plan = json.loads(files[PLAN_FILE])
     retire = (f'if [ "$db_phase" = rds ] && [ -d {CONTAINER_DATA} ]; then\n'
               "    # database.retire_container: the container's data goes, now that RDS holds it.\n"
@@ -165,6 +222,29 @@ fi
 # Odoo's role password (Step 3's rotation), on RDS as its master over verified TLS.
 writer --role-sql {host_secrets_dir(project)}/odoo.conf --managed | rds_psql
 {retire}"""
+
+
+def _back_steps(files: dict[str, str], project: str, project_dir: str) -> str:
+    """database.allow_move_back: while the record of the move to RDS exists, Odoo stays on RDS until
+    odoo-move-db has moved the data back; then the container's files replace RDS's."""
+    etc = host_config_dir(project)
+    return f"""{_functions(files, project, project_dir)}if [ "$db_phase" = rds ]; then
+    rds_admin
+    # Odoo runs on RDS as before, until the move back below has succeeded.
+    writer --role-sql {host_secrets_dir(project)}/odoo.conf --managed | rds_psql
+    compose up -d --remove-orphans
+    back_compose up -d --wait db
+    keep_old_container_copy
+    # A record of an earlier way back (older than the move it undid) must not pass for this one.
+    if [ -f {MOVE_DIR}/moved-back.json ] && [ {MOVE_DIR}/moved-back.json -ot "$moved" ]; then rm -f {MOVE_DIR}/moved-back.json; fi
+    move_back
+    mark_rds_moved_back
+    mv "$moved" "$moved.back-$(date -u +%Y%m%dT%H%M%SZ)"
+    rm -f {MOVE_DIR}/moved-back.json {BACK_COMPOSE}
+{''.join(f"    install_file {name} 0644{chr(10)}" for name in CONTAINER_VARIANTS)}    install -m 0644 -o root -g root {ENV_FILE} {etc}/database.env
+    systemctl restart {unit_name(project)}
+fi
+"""
 
 
 def after_up(files: dict[str, str], project: str) -> str:

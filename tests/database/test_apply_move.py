@@ -40,14 +40,15 @@ STAND_IN_DOCKER = r"""#!/bin/bash
 case "$*" in info|"compose version") exit 0 ;; esac
 printf 'ARGV: %s\n' "$*" >> "$DOCKER_LOG"
 args=" $* "
-if [[ "$args" == *" exec -T -u postgres db "* ]]; then
+if [[ "$args" == *" exec -T "* ]]; then
+    user=root; [[ "$args" == *" -u postgres db "* ]] && user=postgres
     while [ "$1" != db ]; do shift; done; shift
     mapped=()
     for arg in "$@"; do
         arg=${arg//\/var\/run\/postgresql/$SOURCE_SOCKET}
         mapped+=("${arg//\/var\/lib\/postgresql\/data/$SOURCE_DATA}")
     done
-    exec runuser -u postgres -- env PATH="$PG_BIN:/usr/bin:/bin" PGHOST="$SOURCE_SOCKET" PGPORT="$SOURCE_PORT" "${mapped[@]}"
+    exec runuser -u "$user" -- env PATH="$PG_BIN:/usr/bin:/bin" PGHOST="$SOURCE_SOCKET" PGPORT="$SOURCE_PORT" "${mapped[@]}"
 fi
 case "$1" in
     run) for arg in "$@"; do [[ "$arg" == *-maintenance ]] && touch "$STATE/$arg"; done; exit 0 ;;
@@ -94,6 +95,7 @@ class Host:
     data: Path
     etc: Path
     log: Path
+    render: object
 
     def apply(self) -> subprocess.CompletedProcess:
         return run_delivered(self.script, self.files, self.env)
@@ -120,17 +122,24 @@ def host(source, target, moto_endpoint, tmp_path, monkeypatch):
                                                                       "password": MASTER_PASSWORD}))["ARN"]
     monkeypatch.setattr(compose, "HOST_SECRETS_ROOT", str(run_dir))
     monkeypatch.setattr(secrets_steps, "SYSTEMD_DIR", str(units))
-    cfg = from_mapping("prod", aws(5, domain="erp.example.org", acme_email="ops@example.org",
-                                   backup={"enabled": False}))
-    service = dataclasses.replace(odoo_service(cfg), secret_path=store.path)
     endpoint = RdsEndpoint("localhost", target.port, secret_arn, "eu-south-1", "odoo", 12)
-    files = render_bundle(cfg, database=endpoint)
-    files[CA_FILE] = Path(target.ca).read_text()  # the test CA plays Amazon's bundle
-    script = render_apply_script("prod", files, service, str(tmp_path / "project"), on_host=True)
-    for real, here in (("/run/odoo-ladder-admin", f"{run_dir}-admin"), ("/srv/odoo-data", str(data)),
-                       ("/etc/", f"{etc}/"), ("/usr/local/", f"{tmp_path}/usr-local/"),
-                       ("/usr/lib/postgresql/16/bin", PG_BIN)):
-        script = script.replace(real, here)
+
+    def render(step: int, **database) -> tuple[dict, str]:
+        cfg = from_mapping("prod", aws(step, domain="erp.example.org", acme_email="ops@example.org",
+                                       backup={"enabled": False}, database=database))
+        service = dataclasses.replace(odoo_service(cfg), secret_path=store.path)
+        files = render_bundle(cfg, database=endpoint)
+        files[CA_FILE] = Path(target.ca).read_text()  # the test CA plays Amazon's bundle
+        script = render_apply_script("prod", files, service, str(tmp_path / "project"), on_host=True)
+        for real, here in (("/run/odoo-ladder-admin", f"{run_dir}-admin"), ("/srv/odoo-data", str(data)),
+                           ("/etc/", f"{etc}/"), ("/usr/local/", f"{tmp_path}/usr-local/"),
+                           ("/usr/lib/postgresql/16/bin", PG_BIN)):
+            script = script.replace(real, here)
+        # The postgres image's entrypoint gives its data folder back to postgres when the container
+        # starts; no container starts here, so the folder (the source's live data directory) keeps its owner.
+        script = script.replace(f"install -d -m 0700 -o root -g root {data}/db-data\n", "")
+        return files, script
+    files, script = render(5)
     bin_dir = stand_in(tmp_path, "docker", STAND_IN_DOCKER)
     stand_in(tmp_path, "systemctl", STAND_IN_SYSTEMCTL)
     stand_in(tmp_path, "mountpoint", "#!/bin/sh\nexit 0\n")
@@ -140,7 +149,7 @@ def host(source, target, moto_endpoint, tmp_path, monkeypatch):
            "SOURCE_DATA": source.data, "SOURCE_PORT": str(source.port)}
     assert python == secrets_steps.HOST_PYTHON
     try:
-        yield Host(tmp_path, run_dir, env, store, files, script, data, etc, log)
+        yield Host(tmp_path, run_dir, env, store, files, script, data, etc, log, render)
     finally:
         subprocess.run(["rm", "-rf", str(run_dir), f"{run_dir}-admin"], check=False)
 
@@ -228,3 +237,40 @@ def test_a_new_stack_gets_an_empty_database_and_no_move(host, source, target):
     assert not any(" db" in c.split(" up ")[-1] or "stop odoo" in c for c in host.calls())
     assert (host.tmp / "project" / "docker-compose.yml").read_text() == host.files["docker-compose.yml"]
     assert json.loads((host.data / "database-move" / "moved.json").read_text())["empty"] is True
+
+
+def test_with_allow_move_back_the_data_comes_back_into_the_container(host, source, target):
+    assert host.apply().returncode == 0  # on RDS
+    # Odoo works on RDS for a while: the container's copy is now behind.
+    target.psql_super("SET ROLE odoo; INSERT INTO res_partner (name) SELECT 'Made on RDS ' || g "
+                      "FROM generate_series(1, 25) g;", db="odoo")
+    on_rds = counts(target)
+    assert counts(source) != on_rds
+    host.files, host.script = host.render(4, allow_move_back=True)
+    host.log.unlink()
+    result = host.apply()
+    assert result.returncode == 0, result.stderr
+
+    assert counts(source) == on_rds, "the container did not get RDS's data"
+    assert source.psql_super("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'odoo'"
+                             ).startswith("odoo-ladder:odoo-move-db:complete:")
+    kept = source.psql_super("SELECT datname FROM pg_database WHERE datname LIKE 'odoo_before_rds_%'")
+    assert kept, "the container's old copy was not kept"
+    assert target.comment("odoo").startswith("odoo-ladder:moved-back:")
+    project = host.tmp / "project"
+    assert (project / "docker-compose.yml").read_text() == host.files["docker-compose.yml"]
+    assert not (project / ".docker-compose.container.yml").exists()
+    assert "db_host = db" in (host.run_dir / PROJECT / "odoo.conf").read_text()
+    assert (host.etc / "odoo-ladder" / PROJECT / "database.env").read_text() == "DB_KIND=container\n"
+    assert not (host.data / "database-move" / "moved.json").exists()
+    assert list((host.data / "database-move").glob("moved.json.back-*"))
+    calls = host.calls()
+    stop = calls.index(f"compose -p {PROJECT} stop odoo")
+    final_up = len(calls) - 1 - calls[::-1].index(f"compose -p {PROJECT} up -d --remove-orphans")
+    assert stop < final_up and calls.index(f"compose -p {PROJECT} start odoo") if \
+        f"compose -p {PROJECT} start odoo" in calls else True
+
+    # Back at step 5 later: RDS's copy is marked as left behind, so the move refuses it.
+    host.files, host.script = host.render(5)
+    refused = host.apply()
+    assert refused.returncode != 0 and "was not created by odoo-move-db" in refused.stderr
