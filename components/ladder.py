@@ -17,7 +17,7 @@ from components.proxy.from_config import site_url
 from components.registry.from_config import build_registry
 from components.secrets.secrets import Secrets, SecretsArgs
 from configs.load import LadderConfig
-from configs.moves import STATE_OUTPUT, keeps_backup_bucket, state_of
+from configs.moves import STATE_OUTPUT, keeps_backup_bucket, keeps_rds, state_of
 
 
 def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
@@ -44,12 +44,13 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         on_ecr = cfg.components.registry and cfg.settings.registry.kind == "ecr"
         key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn,
                                                   registry=on_ecr,
-                                                  rds=cfg.components.database == "rds")).key_arn
-    if cfg.components.database == "rds":
-        # Reached only where configs/gates.py BUILT lets database:rds through (tests, until the
-        # migration is wired into the delivery).
+                                                  rds=keeps_rds(cfg))).key_arn
+    database = None
+    if keeps_rds(cfg):
+        # The delivery moves the data over on the first rollout, and back with database.allow_move_back
+        # (components/delivery/database_steps.py).
         database = Database("database", DatabaseArgs(cfg, network.vpc_id, network.zones, host.security_group_id,
-                                                     key_arn))
+                                                     key_arn, host_role_name=host.role_name))
         outputs["database_address"] = database.address
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
@@ -66,7 +67,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
     if cfg.components.registry:  # Step 6: ECR and the CI roles (none for Docker Hub)
         outputs.update(build_registry(cfg, host.role_name, key_arn, backup_key))
-    delivery = deliver(cfg, credentials, host, backup_bucket=bucket)
+    delivery = deliver(cfg, credentials, host, backup_bucket=bucket, database=database)
     if delivery is not None:
         outputs["apply_association_id"] = delivery.association_id
     # What the next `pulumi up` checks its move against (configs/moves.py).

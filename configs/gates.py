@@ -30,7 +30,7 @@ PRESETS: dict[int, dict] = {
 
 # Components (and kinds) that this release implements; anything else is refused, never ignored.
 BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:nginx", "proxy:traefik", "secrets:ssm",
-         "secrets:secretsmanager", "backup", "logs", "registry"}
+         "secrets:secretsmanager", "backup", "logs", "database:rds", "registry"}
 
 LOCAL_MAX_STEP = 2
 

@@ -45,6 +45,8 @@ class LadderState:
     odoo_version: Optional[str] = None
     # The stack holds a backup bucket (running backups, or one kept by backup.retain).
     backup_bucket: bool = False
+    # The stack holds an RDS instance (step 5 on, or kept by database.allow_move_back).
+    rds: bool = False
     # Last updated by a release without `ladder_state`: settings this release applies in place (the
     # secrets' recovery window) are not in AWS yet.
     older_release: bool = False
@@ -53,6 +55,13 @@ class LadderState:
 def keeps_backup_bucket(cfg: "LadderConfig") -> bool:
     """The bucket is registered: backups run, or backup.retain keeps it on an AWS stack without them."""
     return bool(cfg.components.backup or (cfg.settings.backup.retain and cfg.settings.target == "aws"))
+
+
+def keeps_rds(cfg: "LadderConfig") -> bool:
+    """The RDS instance is registered: the stack is on it, or database.allow_move_back keeps it while the
+    delivery moves the data back into the container (it is protected: removing it would fail `up`)."""
+    return bool(cfg.components.database == "rds" or
+                (cfg.settings.database.allow_move_back and cfg.settings.target == "aws"))
 
 
 def state_of(cfg: "LadderConfig", zone: Any = None) -> dict[str, Any]:
@@ -66,6 +75,7 @@ def state_of(cfg: "LadderConfig", zone: Any = None) -> dict[str, Any]:
         "data_volume_gb": cfg.settings.host.data_volume_gb if host else None,
         "odoo_version": cfg.settings.odoo.version,
         "backup_bucket": keeps_backup_bucket(cfg),
+        "rds": keeps_rds(cfg),
     }
 
 
@@ -84,7 +94,8 @@ def from_outputs(outputs: Optional[Mapping[str, Any]]) -> Optional[LadderState]:
         return LadderState(step=int(step) if step is not None else None, target=saved.get("target"),
                            components=tuple(saved.get("components") or ()), zone=saved.get("zone") or None,
                            data_volume_gb=int(size) if size is not None else None,
-                           odoo_version=saved.get("odoo_version"), backup_bucket=bool(saved.get("backup_bucket")))
+                           odoo_version=saved.get("odoo_version"), backup_bucket=bool(saved.get("backup_bucket")),
+                           rds=bool(saved.get("rds")) or "database:rds" in (saved.get("components") or ()))
     if "step" not in outputs:
         return None
     return LadderState(step=int(outputs["step"]), components=tuple(outputs.get("components") or ()),
@@ -165,7 +176,21 @@ def _registry(previous: LadderState, cfg: "LadderConfig") -> list[str]:
     return []
 
 
-CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store, _registry)
+def _database(previous: LadderState, cfg: "LadderConfig") -> list[str]:
+    """rds -> container: Odoo would start on the container's old copy while the data stays on RDS,
+    unless the delivery moves it back (database.allow_move_back keeps RDS registered meanwhile)."""
+    had_rds = previous.rds or "database:rds" in previous.components
+    if had_rds and not keeps_rds(cfg):
+        return [f"{NAMESPACE}:database.allow_move_back: the stack's data is on RDS; moving to the container "
+                f"database is a migration back (odoo-move-db, Odoo stopped meanwhile): set "
+                f"{NAMESPACE}:database.allow_move_back: true to make it, or keep database.kind: rds (docs/step5.md)"]
+    if not had_rds and cfg.settings.database.allow_move_back and cfg.components.database != "rds":
+        return [f"{NAMESPACE}:database.allow_move_back: this stack has no RDS instance to move back from, and the "
+                f"setting would create one; remove it"]
+    return []
+
+
+CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store, _registry, _database)
 
 
 def move_problems(previous: Optional[LadderState], cfg: "LadderConfig") -> list[str]:

@@ -10,10 +10,11 @@ Modes:
       (tmpfs); the containers mount DIR read-only and never talk to AWS. Locally (steps 0-2) a
       one-shot container runs it with the values in its environment (store `env`) into a named
       volume: --allow-disk, since that volume is on the laptop's disk (root-only Docker storage).
-  --role-sql CONFIG
+  --role-sql CONFIG [--managed]
       Prints the psql session that sets Odoo's DB role password from CONFIG's db_password as a
       SCRAM-SHA-256 verifier computed here, with statement logging off, so neither the password
-      nor the verifier reaches PostgreSQL's log (or the container log, or CloudWatch).
+      nor the verifier reaches PostgreSQL's log (or the container log, or CloudWatch). --managed:
+      the session RDS's master may run (Step 5: no superuser settings or attributes).
   --versions
       Prints the stored versions of the secrets (never their values, no decryption): the apply
       script restarts Odoo when they changed since the last rollout.
@@ -421,8 +422,9 @@ def scram_verifier(password: str, salt: bytes = b"", iterations: int = SCRAM_ITE
     return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
 
 
-def role_sql(config_path: str) -> str:
-    """The psql session that gives Odoo's role the password of `config_path`, as a verifier."""
+def role_sql(config_path: str, managed: bool = False) -> str:
+    """The psql session that gives Odoo's role the password of `config_path`, as a verifier.
+    managed: as RDS's master (CREATEROLE, not a superuser) instead of the container's superuser."""
     parser = configparser.RawConfigParser()
     try:
         with open(config_path, encoding="utf-8") as config:
@@ -440,6 +442,14 @@ def role_sql(config_path: str) -> str:
                          " password")
     role = '"' + user.replace('"', '""') + '"'  # an SQL identifier
     literal = "'" + user.replace("'", "''") + "'"
+    if managed:
+        # RDS (step 5 on): the master may not touch SUPERUSER, REPLICATION or BYPASSRLS at all, nor
+        # the log_* settings; the parameter group keeps log_statement off, so only a failing ALTER
+        # would log its statement (the verifier, never the password). The role owns its database and
+        # creates none (PLAN contract 2); the move created it, a first rollout may create it here.
+        return (f"SELECT format('CREATE ROLE %I', {literal}) WHERE NOT EXISTS"
+                f" (SELECT FROM pg_roles WHERE rolname = {literal})\n\\gexec\n"
+                f"ALTER ROLE {role} WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD '{scram_verifier(password)}';\n")
     # Statement logging off for this session only (superuser settings): with log_statement = all,
     # or a failing ALTER logged with its statement, the verifier would reach the server log.
     # The role is created here when missing (a first init cut short), and its attributes are set
@@ -457,7 +467,10 @@ def print_role_sql(args: list) -> None:
     parser = argparse.ArgumentParser(prog=PROG, description="print the SQL that sets the DB role's"
                                      " password from a written odoo.conf")
     parser.add_argument("--role-sql", metavar="CONFIG", required=True)
-    sys.stdout.write(role_sql(parser.parse_args(args).role_sql))
+    parser.add_argument("--managed", action="store_true",
+                        help="the role lives on RDS: the SQL its master (not a superuser) may run")
+    options = parser.parse_args(args)
+    sys.stdout.write(role_sql(options.role_sql, options.managed))
 
 
 def print_versions() -> None:

@@ -73,6 +73,18 @@ def line_items(records: list[dict], region: str, table: dict) -> list[Line]:
         elif kind == "aws:ecr/repository:Repository":
             lines.append(Line(f"{name}: ECR image storage", assume["registry_gb"], "GB-month",
                               p("ecr_storage_gb_month")))
+        elif kind == "aws:rds/instance:Instance":
+            # Multi-AZ bills the standby too: twice the hours and the storage. Backup storage up to the
+            # database's size and Performance Insights' 7 days are free.
+            copies = 2 if inputs.get("multiAz") else 1
+            klass = inputs.get("instanceClass")
+            lines.append(Line(f"{name}: RDS PostgreSQL {klass}" + (" Multi-AZ" if copies == 2 else ""),
+                              hours * copies, "hours", p("rds_postgres_hour", klass)))
+            lines.append(Line(f"{name}: RDS gp3 storage", inputs.get("allocatedStorage", 20) * copies, "GB-month",
+                              p("rds_gp3_gb_month")))
+            if inputs.get("manageMasterUserPassword"):
+                lines.append(Line(f"{name}: master password secret (kept by RDS)", 1, "secret-month",
+                                  p("secretsmanager_secret_month")))
         elif kind == "aws:cloudwatch/logGroup:LogGroup":
             gb = assume["logs_gb_per_month"]
             lines.append(Line(f"{name}: CloudWatch Logs ingestion", gb, "GB", p("logs_ingest_gb")))

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from configs.load import LadderConfig
 
-GROUPS = ("internet", "network", "host", "proxy", "app", "database", "storage", "secrets", "delivery", "logs", "ci")
+GROUPS = ("internet", "network", "host", "proxy", "app", "database", "rds", "storage", "secrets", "delivery", "logs",
+          "ci")
 
 # The containers run on the host, so their groups are drawn inside it.
 NESTED = {"host": ("proxy", "app", "database")}
@@ -40,6 +41,7 @@ SHOWN = {
     "aws:cloudwatch/logGroup:LogGroup": ("logs", "CloudWatch log group"),
     "aws:ecr/repository:Repository": ("ci", "ECR repository (immutable tags, scan on push)"),
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("ci", "GitHub OIDC provider"),
+    "aws:rds/instance:Instance": ("rds", "RDS PostgreSQL (private subnets, TLS only)"),
 }
 # Step 6's CI roles are roles too, drawn in the CI group by purpose, not as the host's role.
 CI_ROLES = {"cicd-preview": "CI preview role (pull requests)", "cicd-deploy": "CI deploy role (environment production)"}
@@ -73,15 +75,20 @@ def _resource_nodes(graph: Graph, records: list[dict]) -> dict[str, str]:
             ids[r["name"]] = graph.node(r["name"], "ci", CI_ROLES[r["name"]])
             continue
         node_id = r["type"].split(":")[-1] if r["type"] in MERGED else r["name"]
+        if r["type"] == "aws:ec2/subnet:Subnet" and r["name"].startswith("database-"):
+            # The database's subnets have no route out: not the public ones.
+            node_id, label = "database-subnets", "private subnets (no route out)"
         if r["type"] == "aws:s3/bucket:Bucket":
             label = "S3 backup bucket" if r["name"].endswith("backup-bucket") else "S3 bundle bucket"
         # Buckets and volumes are told apart by name; one of each other type is enough to draw a flow.
-        by_name = r["type"] in ("aws:s3/bucket:Bucket", "aws:ebs/volume:Volume", "aws:kms/key:Key")
+        by_name = r["type"] in ("aws:s3/bucket:Bucket", "aws:ebs/volume:Volume", "aws:kms/key:Key",
+                                "aws:ec2/securityGroup:SecurityGroup") or node_id == "database-subnets"
         if r["type"] == "aws:kms/key:Key" and r["name"].startswith("backup"):
             label = "KMS key (backups)"
         if r["type"] == "aws:iam/role:Role" and r["name"].startswith("backup"):
             group, label, by_name = "storage", "restore role (backups)", True
-        ids[r["name"] if by_name else r["type"].split(":")[-1]] = graph.node(node_id, group, label)
+        key = r["name"] if by_name else r["type"].split(":")[-1]
+        ids["Instance_rds" if r["type"] == "aws:rds/instance:Instance" else key] = graph.node(node_id, group, label)
     return ids
 
 
@@ -105,13 +112,19 @@ def build(cfg: LadderConfig, records: list[dict]) -> Graph:
         graph.edge(ids.get("Vpc"), ids.get("Subnet"), "contains")
         graph.edge(ids.get("Subnet"), ids.get("Instance"), "runs in")
         graph.edge(entry, ids.get("Instance"), "public address")
-        graph.edge(ids.get("SecurityGroup"), ids.get("Instance"), "filters")
+        graph.edge(ids.get("host-sg"), ids.get("Instance"), "filters")
         host_in = ids.get("Instance")
     else:
         host_in = users
     graph.edge(host_in, proxy or odoo, "HTTPS :443" if proxy else "HTTP :8069")
     graph.edge(proxy, odoo, "HTTP :8069, websocket :8072")
     graph.edge(odoo, db, "SQL :5432")
+    rds = ids.get("Instance_rds")
+    graph.edge(odoo, rds, "SQL :5432, TLS verify-full")
+    graph.edge(ids.get("database-sg"), rds, "5432 from the host's group only")
+    graph.edge(ids.get("Vpc"), ids.get("database-private-0"), "contains")
+    graph.edge(ids.get("database-private-0"), rds, "runs in")
+    graph.edge(ids.get("secrets-key"), rds, "encrypts")
     data = ids.get("host-data")
     graph.edge(db, data, "database files")
     graph.edge(odoo, data, "filestore")

@@ -114,6 +114,10 @@ class Mocks(pulumi.runtime.Mocks):
             state["arn"] = f"arn:aws:iam::{ACCOUNT}:policy/{args.name}"
         if args.typ in ("aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup"):
             state.setdefault("name", f"{args.name}-0a1b2c3")  # what Pulumi's auto-naming would give
+        if args.typ == "aws:rds/instance:Instance":  # what AWS answers once the instance exists
+            state["address"] = f"{state.get('identifier', args.name)}.c0a1b2c3d4e5.{self.region}.rds.amazonaws.com"
+            state["masterUserSecrets"] = [{"secretArn": f"arn:aws:secretsmanager:{self.region}:{ACCOUNT}:secret:"
+                                                        f"rds!db-0a1b2c3d-AbCdEf", "secretStatus": "active"}]
         if args.typ == "aws:ec2/eip:Eip":
             state["publicIp"] = "198.51.100.10"
         if args.typ == "aws:ssm/document:Document":

@@ -156,6 +156,33 @@ def cluster_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     return results
 
 
+def database_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
+    """Step 5: the RDS instance's settings, PITR, force_ssl, and Odoo's connections on TLS."""
+    import datetime
+
+    import boto3
+
+    from components.app.compose import project_name
+    from components.database.identifiers import instance_identifier
+    from components.delivery.ssm import HOST_PROJECT_DIR
+    from ladder.checks.database import check_force_ssl, check_instance, check_odoo_tls, check_restorable, describe
+
+    rds = boto3.client("rds", region_name=cfg.region)
+    identifier = instance_identifier(cfg.stack)
+    instance = describe(rds, identifier)
+    results = [check_instance(instance, identifier),
+               check_restorable(instance, datetime.datetime.now(datetime.timezone.utc)),
+               check_force_ssl(rds, instance)]
+    instance_id = target.instance_id or _instance_of(boto3.client("ec2", region_name=cfg.region), target.host)
+    if instance_id is None:
+        results.append(CheckResult("Odoo's own connections to RDS use TLS", False,
+                                   f"no instance holds the address {target.host}; pass --instance-id"))
+    else:
+        runner = ssm_runner(boto3.client("ssm", region_name=cfg.region), instance_id)
+        results.append(check_odoo_tls(runner, project_name(cfg.stack), HOST_PROJECT_DIR))
+    return results
+
+
 def run_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     if cfg.components.cluster:
         results = cluster_checks(cfg, target)
@@ -165,6 +192,8 @@ def run_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
         results += secrets_checks(cfg, target)
     if cfg.components.backup:
         results += backup_checks(cfg, target)
+    if cfg.components.database == "rds":
+        results += database_checks(cfg, target)
     if cfg.components.registry and cfg.settings.registry.kind == "ecr":
         results += registry_checks(cfg, target)
     return results

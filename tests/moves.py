@@ -44,8 +44,10 @@ CONFIGS = {
     "step3-retain": _with("step3", "backup", retain=True),
     "step0-retain": _with("step0", "backup", retain=True),
     # Step 6 (on the container database, as the example) before its first deploy: the official image.
-    # Step 6 on RDS joins with step 5: "step6-rds": _with("step6", "database", kind="rds").
     "step6-official": _before_first_deploy("step6"),
+    "step6-rds": _with("step6", "database", kind="rds"),
+    # Step 5 -> 4 with the data moved back into the container (RDS kept while it moves).
+    "step4-back": _with("step4", "database", allow_move_back=True),
 }
 # The variants' switches, both ways: (from, to).
 SWITCHES = [("step3", "step3-secretsmanager"), ("step3-secretsmanager", "step3"),
@@ -54,7 +56,9 @@ SWITCHES = [("step3", "step3-secretsmanager"), ("step3-secretsmanager", "step3")
             ("step2", "step2-caddy"), ("step2-caddy", "step2"),
             ("step4", "step3-retain"), ("step3-retain", "step4"), ("step4", "step0-retain"),
             ("step0-retain", "step4"), ("step3-retain", "step3"),
-            ("step4", "step6-official"), ("step6-official", "step6"), ("step6", "step6-official")]
+            ("step4", "step6-official"), ("step6-official", "step6"), ("step6", "step6-official"),
+            ("step5", "step4-back"), ("step4-back", "step5"),
+            ("step6", "step6-rds"), ("step5", "step6-rds"), ("step6-rds", "step5")]
 STEPS = list(EXAMPLE_CONFIGS)
 MOVES = [(a, b) for a in STEPS for b in STEPS if a != b] + SWITCHES
 

@@ -46,9 +46,13 @@ def test_picture_in_docs_is_current(name):
 @pytest.mark.parametrize("name", sorted(STACKS))
 def test_every_graph_shows_the_entry_and_the_data_flows(name):
     graph = _graph(name)
-    assert "users" in graph.nodes and ("odoo", "db", "SQL :5432") in graph.edges
-    assert any(a == "users" for a, _, _ in graph.edges), "no public entry point"
+    assert "users" in graph.nodes
     cfg = from_stack_file(str(STACKS[name]))
+    if cfg.components.database == "rds":
+        assert ("odoo", "database-instance", "SQL :5432, TLS verify-full") in graph.edges and "db" not in graph.nodes
+    else:
+        assert ("odoo", "db", "SQL :5432") in graph.edges
+    assert any(a == "users" for a, _, _ in graph.edges), "no public entry point"
     if cfg.components.proxy:
         assert ("proxy", "odoo", "HTTP :8069, websocket :8072") in graph.edges
         assert not any(b == "odoo" and a != "proxy" and "HTTP" in label for a, b, label in graph.edges), \

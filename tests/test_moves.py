@@ -32,7 +32,7 @@ def refused_run(config: dict, previous: dict) -> tuple[str, StackRun]:
 def test_the_program_exports_the_state_its_next_run_checks_against():
     state = run_stack(aws(4, host={"data_volume_gb": 40}, odoo={"version": "17.0"})).outputs[STATE_OUTPUT]
     assert state == {"step": 4, "target": "aws", "components": state["components"], "zone": "eu-south-1a",
-                     "data_volume_gb": 40, "odoo_version": "17.0", "backup_bucket": True}
+                     "data_volume_gb": 40, "odoo_version": "17.0", "backup_bucket": True, "rds": False}
     assert "backup" in state["components"]
 
 
@@ -203,3 +203,36 @@ def test_a_major_change_flag_left_on_is_warned_about():
     flagged = with_settings(cfg, "odoo", allow_major_change=True)
     assert "remove it, so the next major change is refused" in move_warnings(previous, flagged)[0]
     assert move_warnings(previous, cfg) == []
+
+
+def test_leaving_rds_for_the_container_is_refused_naming_allow_move_back():
+    from tests.database.rds_built import rds_built
+    with rds_built():
+        previous = run_stack(aws(5, domain="erp.example.org", acme_email="ops@example.org")).outputs
+        message, _ = refused_run(aws(4, domain="erp.example.org", acme_email="ops@example.org"), previous)
+        assert "odoo-ladder:database.allow_move_back: the stack's data is on RDS" in message
+        assert "set odoo-ladder:database.allow_move_back: true" in message
+        # Staying on RDS below step 5 (database.kind: rds at step 4) is no move of the data.
+        assert run_stack(aws(4, domain="erp.example.org", acme_email="ops@example.org", database={"kind": "rds"}),
+                         previous=previous).resources
+
+
+def test_with_allow_move_back_the_move_is_made_and_rds_stays_registered():
+    from tests.database.rds_built import rds_built
+    site = {"domain": "erp.example.org", "acme_email": "ops@example.org"}
+    with rds_built():
+        previous = run_stack(aws(5, **site)).outputs
+        back = run_stack(aws(4, **site, database={"allow_move_back": True}), previous=previous)
+        # Protected, it could not be deleted: it stays, and the delivery moves the data back from it.
+        assert back.one("aws:rds/instance:Instance").protect
+        assert back.outputs[STATE_OUTPUT]["rds"] is True
+        # Later runs remember it: dropping the flag while RDS is registered is refused again.
+        message, _ = refused_run(aws(4, **site), back.outputs)
+        assert "odoo-ladder:database.allow_move_back" in message
+
+
+def test_allow_move_back_without_rds_would_create_one_and_is_refused():
+    previous = run_stack(aws(4, domain="erp.example.org", acme_email="ops@example.org")).outputs
+    message, _ = refused_run(aws(4, domain="erp.example.org", acme_email="ops@example.org",
+                                 database={"allow_move_back": True}), previous)
+    assert "this stack has no RDS instance to move back from" in message

@@ -12,6 +12,7 @@ from typing import Any, Optional
 import yaml
 
 from components.app.hardening import container_budget, harden
+from components.app.odoo_conf import ExternalDatabase
 from components.app.service import DATA_DIR, HTTP_PORT, OdooService
 from components.images import POSTGRES as POSTGRES_IMAGE
 
@@ -67,6 +68,27 @@ def host_secrets_dir(project: str) -> str:
     return f"{HOST_SECRETS_ROOT}/{project}"
 
 
+# AWS: the project's host-side settings that hold no secret (PLAN contract 1: database.env, rds-ca.pem).
+HOST_CONFIG_ROOT = "/etc/odoo-ladder"
+
+
+def host_config_dir(project: str) -> str:
+    return f"{HOST_CONFIG_ROOT}/{project}"
+
+
+def _on_external_database(services: dict[str, Any], database: ExternalDatabase, project: str) -> None:
+    """RDS (step 5 on): no `db` service; both Odoo containers verify the server against the bundle the
+    host keeps (mounted read-only), and the initialiser needs a route out of the internal network."""
+    del services["db"]
+    for name in ("odoo-init", "odoo"):
+        definition = services[name]
+        definition["environment"] = {**definition["environment"], "PGSSLMODE": "verify-full",
+                                     "PGSSLROOTCERT": database.rootcert}
+        definition["volumes"] = definition["volumes"] + [f"{host_config_dir(project)}/rds-ca.pem:{database.rootcert}:ro"]
+    services["odoo-init"]["networks"] = ["edge"]
+    del services["odoo-init"]["depends_on"]
+
+
 def _secrets_source(service: OdooService, project: str) -> str:
     return host_secrets_dir(project) if service.secret_store else SECRETS_VOLUME
 
@@ -108,7 +130,8 @@ def _on_loopback(services: dict[str, Any]) -> dict[str, Any]:
 
 
 def compose_document(service: OdooService, target: str, proxy: Optional[Any] = None,
-                     project: str = "odoo", logging: Optional[dict] = None) -> dict[str, Any]:
+                     project: str = "odoo", logging: Optional[dict] = None,
+                     database: Optional[ExternalDatabase] = None) -> dict[str, Any]:
     common = _odoo_common(service, project)
     services: dict[str, Any] = {
         "db": {
@@ -158,12 +181,16 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
     }
     if not service.secret_store:
         services["secrets-writer"] = _secrets_writer(service)
+    if database is not None:
+        _on_external_database(services, database, project)
     ports = _odoo_ports(service, target, proxy is not None)
     if ports:
         services["odoo"]["ports"] = ports
     else:
         services["odoo"]["expose"] = [str(port) for port in service.ports]
-    names = [FILESTORE_VOLUME, DB_VOLUME]
+    # On RDS the container's data folder stays on the data volume, outside the project
+    # (database.retire_container decides when it goes: components/delivery/database_steps.py).
+    names = [FILESTORE_VOLUME] + ([DB_VOLUME] if database is None else [])
     if proxy is not None:
         services.update(_on_loopback(proxy.services) if target == "local" else proxy.services)
         names += [name for name in proxy.volumes if name not in names]
@@ -181,9 +208,10 @@ def compose_document(service: OdooService, target: str, proxy: Optional[Any] = N
 
 
 def render_compose(service: OdooService, target: str, proxy: Optional[Any] = None, project: str = "odoo",
-                   logging: Optional[dict] = None, instance_type: Optional[str] = None) -> str:
+                   logging: Optional[dict] = None, instance_type: Optional[str] = None,
+                   database: Optional[ExternalDatabase] = None) -> str:
     # Every service: no-new-privileges, cap_drop ALL (+ what it needs), memory and pids limits.
-    document = harden(compose_document(service, target, proxy, project, logging),
+    document = harden(compose_document(service, target, proxy, project, logging, database),
                       container_budget(target, instance_type))
     return yaml.safe_dump(document, sort_keys=False)
 

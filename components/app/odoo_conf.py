@@ -2,14 +2,38 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Optional
 
 from components.app.service import ADDONS_DIR, BUS_PORT, DATA_DIR, DB_USER, HTTP_PORT, OdooService
 
+# Inside the Odoo containers: the RDS CA bundle, mounted read-only (compose.py).
+DB_CA_PATH = "/etc/odoo-ladder/rds-ca.pem"
 
-def render_odoo_conf(service: OdooService) -> str:
+
+@dataclass(frozen=True)
+class ExternalDatabase:
+    """A database outside the compose project (RDS, step 5 on): Odoo reaches it over verified TLS.
+
+    Odoo passes only db_host, db_port, db_user, db_password and db_sslmode to libpq; the CA bundle
+    reaches libpq through PGSSLROOTCERT in the containers' environment (compose.py). db_sslrootcert
+    is written too, for the odoo-ladder scripts and the reader: Odoo itself ignores it."""
+    host: str
+    port: int
+    maxconn: int
+    rootcert: str = DB_CA_PATH
+
+
+def db_options(service: OdooService, database: Optional[ExternalDatabase]) -> dict[str, str]:
+    if database is None:
+        return {"db_host": service.db_host, "db_port": "5432"}
+    return {"db_host": database.host, "db_port": str(database.port), "db_sslmode": "verify-full",
+            "db_sslrootcert": database.rootcert, "db_maxconn": str(database.maxconn)}
+
+
+def render_odoo_conf(service: OdooService, database: Optional[ExternalDatabase] = None) -> str:
     options = {
-        "db_host": service.db_host,
-        "db_port": "5432",
+        **db_options(service, database),
         "db_user": DB_USER,
         "db_name": service.db_name,
         # Only the stack's database is served, and the database manager is off.

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+import json
+
 import pulumi
 import pulumi_aws as aws
 
@@ -34,6 +36,8 @@ class DatabaseArgs:
     # The app's security group (the host's now, the tasks' at step 7): the only source of 5432.
     app_security_group_id: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str]
+    # The host's role (steps 5-6): it reads the master's secret for the one-shot admin steps.
+    host_role_name: Optional[pulumi.Input[str]] = None
 
 
 class Database(pulumi.ComponentResource):
@@ -107,12 +111,29 @@ class Database(pulumi.ComponentResource):
             # The data outlives the program: protected from `pulumi destroy`, kept if removed from it.
             opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True, depends_on=[logs]))
 
+        self.master_secret_arn = instance.master_user_secrets.apply(
+            lambda secrets: secrets[0].secret_arn if secrets else "")
+        if args.host_role_name is not None:
+            # The host runs the move and sets Odoo's role password as the master: it may read that one
+            # secret, and decrypt it only through Secrets Manager.
+            aws.iam.RolePolicy(f"{name}-master-read", role=args.host_role_name, opts=child,
+                               policy=pulumi.Output.all(self.master_secret_arn, args.kms_key_arn).apply(
+                                   lambda parts: json.dumps(master_read_policy(parts[0], parts[1], cfg.region))))
         self.identifier = identifier
         self.db_maxconn = settings.odoo_db_maxconn(cfg)
         self.address = instance.address
         self.port = instance.port
         self.security_group_id = group.id
-        self.master_secret_arn = instance.master_user_secrets.apply(
-            lambda secrets: secrets[0].secret_arn if secrets else "")
         self.register_outputs({"address": self.address, "port": self.port,
                                "security_group_id": self.security_group_id})
+
+
+def master_read_policy(secret_arn: str, key_arn: str, region: str) -> dict:
+    """The host role's read of RDS's master secret (PLAN contract 1), nothing else of RDS's."""
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "ReadRdsMasterSecret", "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+         "Resource": [secret_arn]},
+        {"Sid": "DecryptRdsMasterViaSecretsManager", "Effect": "Allow", "Action": ["kms:Decrypt"],
+         "Resource": [key_arn],
+         "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}},
+    ]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from configs.errors import ConfigError
 from configs.load import LadderConfig
 from components.app.service import POSTGRES_MAJOR, odoo_service
+from components.database.ca_bundle import REGIONS_WITHOUT_ROOT
 from components.database.connections import db_maxconn
 
 
@@ -63,6 +64,10 @@ def check(cfg: LadderConfig) -> None:
     if windows_overlap(db.backup_window, db.maintenance_window):
         problems.append(f"odoo-ladder:database.backup_window: {db.backup_window} overlaps maintenance_window "
                         f"({db.maintenance_window}), which RDS refuses; move one of them")
+    if cfg.region in REGIONS_WITHOUT_ROOT:
+        problems.append(f"aws:region: {cfg.region} has no root in the vendored RDS CA bundle, so Odoo could not "
+                        "verify the database's certificate; refresh components/database/rds-global-bundle.pem "
+                        "(docs/step5.md) or choose another region")
     if problems:
         raise ConfigError(problems)
     odoo_db_maxconn(cfg)  # refuses a class too small for Odoo's processes, naming the key

@@ -15,8 +15,9 @@ from components.app.service import OdooService
 from components.backup.host_files import INSTALL_PATHS
 from components.backup.retired import render_retire_host_files
 from components.delivery.artifact import PROJECT
+from components.delivery.database_steps import after_up, install_host_files, is_rds, role_steps
 from components.delivery.secrets_steps import (SECRET_ENV, fingerprint_command, host_write_secrets, host_writer,
-                                               local_write_secrets, set_role_password)
+                                               local_write_secrets)
 from components.delivery.image_steps import pull_own_image, upgrade_modules
 from components.delivery.preflight import DOCKER_PREFLIGHT
 from components.delivery.stale_files import remove_stale_files
@@ -139,10 +140,9 @@ install_file() {{
 
 {''.join(_install(path) for path in sorted(files))}{remove_stale_files(files)}
 {REMOVE_OLD_SECRETS}{REMOVE_OLD_SECRETS_ON_HOST if on_host else ''}{_prepare_data_dirs(service, _volume_names(files)) if on_host else ''}
-compose() {{ docker compose -p {name} "$@"; }}
-{host_writer(service, project_dir) if on_aws else ''}{check_rotation}{write_secrets}compose up -d --wait db
-{set_role_password(name, on_aws)}{upgrade_modules(service)}compose up -d --remove-orphans
-{restart_if_rotated}{_install_host_files(files) if on_host else ''}
+{install_host_files(files, name) if on_host or is_rds(files) else ''}compose() {{ docker compose -p {name} "$@"; }}
+{host_writer(service, project_dir) if on_aws else ''}{check_rotation}{write_secrets}{role_steps(files, name, project_dir, on_aws)}{upgrade_modules(service)}compose up -d --remove-orphans
+{after_up(files, name)}{restart_if_rotated}{_install_host_files(files) if on_host else ''}
 echo "odoo-ladder: project {name} applied in $dir"
 """
 

@@ -63,9 +63,15 @@ RDS_USE_ACTIONS = ("kms:DescribeKey", "kms:Encrypt", "kms:Decrypt", "kms:Generat
 RDS_GRANT_ACTIONS = ("kms:CreateGrant",)
 
 
-def rds_statements(root: str, region: str, account_id: str) -> list[dict]:
+def rds_statements(root: str, region: str, account_id: str, host_role_arn: str = "") -> list[dict]:
     through_rds = {"kms:ViaService": f"rds.{region}.amazonaws.com", "kms:CallerAccount": account_id}
-    return [
+    host = [{"Sid": "HostDecryptRdsMasterViaSecretsManager", "Effect": "Allow", "Principal": {"AWS": host_role_arn},
+             "Action": list(HOST_ACTIONS), "Resource": "*",
+             "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com",
+                                            "kms:CallerAccount": account_id}}}] if host_role_arn else []
+    # The host reads RDS's master secret (the move, Odoo's role password) through Secrets Manager,
+    # whatever store holds the stack's own secrets.
+    return host + [
         {"Sid": "DeployerUseViaRds", "Effect": "Allow", "Principal": {"AWS": root},
          "Action": list(RDS_USE_ACTIONS), "Resource": "*", "Condition": {"StringEquals": through_rds}},
         {"Sid": "DeployerGrantViaRds", "Effect": "Allow", "Principal": {"AWS": root},
@@ -98,7 +104,7 @@ def key_policy(partition: str, region: str, account_id: str, host_role_arn: str,
              "Condition": {"StringEquals": {"kms:ViaService": f"ecr.{region}.amazonaws.com",
                                             "kms:CallerAccount": account_id}}})
     if rds:
-        statements += rds_statements(root, region, account_id)
+        statements += rds_statements(root, region, account_id, host_role_arn)
     return {"Version": "2012-10-17", "Statement": statements}
 
 

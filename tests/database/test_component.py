@@ -27,11 +27,9 @@ def instance(run):
     return run.one(RDS)
 
 
-def test_rds_is_refused_for_users_until_the_migration_is_wired():
-    with pytest.raises(ConfigError, match="step 5 is not built in this release"):
-        run_stack(aws(5), stack="prod")
-    with pytest.raises(ConfigError, match="database:rds component is not built yet"):
-        run_stack(aws(4, database={"kind": "rds"}), stack="prod")
+def test_step5_and_rds_are_selectable_now_that_the_delivery_moves_the_data():
+    assert run_stack(aws(5), stack="prod").one(RDS)
+    assert run_stack(aws(4, database={"kind": "rds"}), stack="prod").one(RDS)
 
 
 def test_the_engine_is_the_container_major_with_a_pinned_minor_and_auto_minor_upgrades(step5):

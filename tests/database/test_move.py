@@ -6,13 +6,14 @@ benchmark (bench/move_bench.py) moves 256 MiB and more.
 """
 import json
 import os
+import sys
 import signal
 import subprocess
 import time
 
 import pytest
 
-from tests.database.move_run import ODOO_PASSWORD, Move, load_script, wrapped_pg_bin
+from tests.database.move_run import ODOO_PASSWORD, SCRIPT, Move, load_script, wrapped_pg_bin
 from tests.database.odoo_data import create_odoo_database
 from tests.database.rds_like import MASTER, RdsLikeCluster
 from tests.peers import PG_BIN, PgCluster, require_postgres
@@ -246,3 +247,95 @@ def test_switching_odoo_conf_keeps_the_rest_and_adds_what_is_missing(tmp_path):
     assert conf.read_text() == "[options]\ndb_sslmode = verify-full\ndb_host = rds.example\ndb_password = secret\n" \
                                "workers = 2\n"
     assert oct(conf.stat().st_mode & 0o777) == "0o400"
+
+
+def in_container_argv(move, source, tmp_path):
+    """As the delivery runs it on the host: the source's own tools through a command prefix (standing
+    for `docker compose exec -T -u postgres db`: here the postgres OS user, its socket, peer-like trust),
+    the dump written where that side sees it and read through another path (the data volume's)."""
+    host_view = tmp_path / "data-volume"
+    host_view.symlink_to(source.dir)
+    argv = move.argv()
+    argv[argv.index("--source") + 1] = f"host={source.dir} port={source.port} user=postgres"
+    return argv + ["--source-exec", f"runuser -u postgres -- env PATH={PG_BIN}:/usr/bin:/bin",
+                   "--source-dump-dir", f"{source.dir}/odoo-ladder-move-dump",
+                   "--dump-dir", str(host_view / "odoo-ladder-move-dump"), "--leave-stopped"]
+
+
+def test_through_the_containers_own_tools_the_move_completes_and_leaves_odoo_to_the_caller(move, source, target,
+                                                                                          tmp_path):
+    result = subprocess.run(in_container_argv(move, source, tmp_path), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "runuser -u postgres" in result.stderr and "pg_dump -Fd" in result.stderr
+    assert counts(target) == counts(source)
+    assert target.comment("odoo").startswith("odoo-ladder:odoo-move-db:complete:")
+    # --leave-stopped: stopped once, never started again here (the delivery switches the compose project).
+    assert move.event_lines() == ["stop db_host = db"]
+    assert "Odoo stays stopped" in result.stderr
+    assert not os.path.exists(os.path.join(source.dir, "odoo-ladder-move-dump")), "the dump is left behind"
+
+
+def test_a_failed_move_through_the_container_still_starts_odoo_on_it(move, source, target, tmp_path):
+    target.psql_super("CREATE DATABASE odoo;")  # refused before anything: Odoo not even stopped
+    argv = in_container_argv(move, source, tmp_path)
+    assert subprocess.run(argv, capture_output=True, text=True).returncode == 2
+    assert move.event_lines() == []
+    target.psql_super("DROP DATABASE odoo;")
+    body = f'{PG_BIN}/pg_restore "$@"\nexit 1\n'
+    argv[argv.index("--pg-bin") + 1] = wrapped_pg_bin(tmp_path / "bin", body)
+    failed = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    assert failed.returncode == 1
+    assert move.event_lines() == ["stop db_host = db", "start db_host = db"]
+    assert not move.state.exists()
+
+
+def test_with_no_source_the_target_gets_an_empty_database_odoo_owns(move, target, tmp_path):
+    argv = move.argv()
+    result = subprocess.run(argv + ["--no-source"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert move.event_lines() == [], "no data to move: Odoo is not stopped"
+    assert target.comment("odoo").startswith("odoo-ladder:odoo-move-db:complete:")
+    assert target.psql_super("SELECT pg_get_userbyid(datdba), datcollate FROM pg_database "
+                             "WHERE datname = 'odoo'") == "odoo|C"
+    assert target.psql_super("SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension",
+                             db="odoo") == "pg_trgm,plpgsql,unaccent"
+    assert as_odoo(target, tmp_path, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0"
+    assert json.loads(move.state.read_text())["empty"] is True
+    move.state.unlink()
+    again = subprocess.run(argv + ["--no-source"], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and move.state.exists()  # its own complete database: recorded again, kept
+    target.psql_super("DROP DATABASE odoo;")
+    target.psql_super("CREATE DATABASE odoo;")
+    move.state.unlink()
+    refused = subprocess.run(argv + ["--no-source"], capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "was not created by odoo-move-db" in refused.stderr
+
+
+def test_the_way_back_moves_the_data_from_rds_into_a_container_through_its_own_tools(move, source, target,
+                                                                                     tmp_path):
+    """rds -> container with the same tool: the source is RDS as its master over verified TLS, the
+    target the container's server reached with its own tools (a command prefix; as root, which the
+    db container's peer map lets act as postgres), the dump read by it from the shared folder."""
+    assert move.run().returncode == 0
+    container = PgCluster()
+    try:
+        back = tmp_path / "back"
+        back.mkdir()
+        state = back / "moved-back.json"
+        argv = [sys.executable, str(SCRIPT), "--source", target.conninfo(),
+                "--target", f"host={container.dir} port={container.port} user=postgres",
+                "--target-exec", f"env PATH={PG_BIN}:/usr/bin:/bin", "--database", "odoo",
+                "--odoo-password-file", str(move.password_file), "--work-dir", str(back / "work"),
+                "--state", str(state), "--jobs", "2", "--pg-bin", PG_BIN,
+                "--dump-dir", str(back / "dump"), "--target-dump-dir", str(back / "dump"),
+                "--stop-odoo", f"sh -c 'echo stop >> {back}/events'", "--start-odoo", f"sh -c 'echo start >> {back}/events'"]
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        assert counts(container) == counts(source)
+        assert container.psql_super("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                    "WHERE datname = 'odoo'").startswith("odoo-ladder:odoo-move-db:complete:")
+        assert container.psql_super("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'odoo'") == "odoo"
+        assert (back / "events").read_text().split() == ["stop", "start"]
+        assert not (back / "dump").exists() and not (back / "dump.list").exists()
+    finally:
+        container.destroy()

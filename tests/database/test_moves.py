@@ -1,10 +1,9 @@
 """Step 4 <-> 5 under mocks, compared as `ladder diff` compares a move (tests/test_ladder.py's way).
 
 Up (4 -> 5): RDS and its network are added; nothing that holds data is deleted or replaced, the
-stack's key is kept (its policy gains RDS's statements, an update). Down (5 -> 4): the way back is
-not built (docs/step5.md), so `ladder diff` must at least show the RDS instance at risk. Refusing
-rds -> container without database.allow_move_back needs the stack's previous state (the host's
-record of the move), which config alone does not have: it belongs to the delivery's wiring.
+stack's key is kept (its policy gains RDS's statements, an update). Down (5 -> 4): `ladder diff`
+shows the RDS instance at risk, and the move is refused from the stack's previous state
+(configs/moves.py, tests/test_moves.py) unless database.allow_move_back says to move the data back.
 """
 import pytest
 

@@ -56,7 +56,7 @@ def test_the_rules_behave_like_docker():
 
 def test_the_dockerfile_reads_only_the_two_contexts():
     text = (ROOT / "image" / "Dockerfile").read_text()
-    assert re.findall(r"from=([\w-]+)", text) == ["addons"]
+    assert re.findall(r"from=([\w-]+)", text) == ["addons", "rds-ca"]
     for source in re.findall(r"^COPY (?!--from)(\S+)", text, re.M):
         assert source in sent(ROOT / "image")
     assert "ADD " not in text  # ADD fetches URLs and unpacks archives: nothing here needs either
@@ -67,7 +67,7 @@ def test_the_deploy_builds_with_those_contexts_for_both_architectures():
     (job,) = deploy["jobs"].values()
     build = next(s for s in job["steps"] if s.get("id") == "build")["with"]
     assert build["context"] == "image" and build["file"] == "image/Dockerfile"
-    assert build["build-contexts"] == "addons=addons"
+    assert build["build-contexts"].split() == ["addons=addons", "rds-ca=components/database"]
     assert build["platforms"] == "linux/amd64,linux/arm64"
     assert build["tags"] == "${{ vars.REGISTRY_URL }}:sha-${{ github.sha }}"
     assert "cache-from" not in build and "cache-to" not in build
