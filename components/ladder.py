@@ -5,6 +5,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.backup.backup import Backup, BackupArgs
+from components.cluster import settings as cluster_settings
+from components.cluster.from_config import build_cluster
 from components.credentials.credentials import Credentials, CredentialsArgs
 from components.database.database import Database, DatabaseArgs
 from components.delivery.from_config import deliver
@@ -23,6 +25,8 @@ from configs.moves import STATE_OUTPUT, keeps_backup_bucket, state_of
 def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     """Registers the stack's components and returns what the stack exports."""
     outputs: dict[str, pulumi.Input] = {"step": cfg.settings.step, "components": cfg.components.names()}
+    if cfg.components.cluster:  # step 7: refused before any resource, naming the keys
+        cluster_settings.check(cfg)
     host = None
     zone = None
     if cfg.components.host:
@@ -33,7 +37,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         zone = host.data_volume_zone
         outputs.update(public_ip=host.public_ip, instance_id=host.instance_id, data_volume_id=host.data_volume_id,
                        url=site_url(cfg) or host.public_ip.apply(lambda ip: f"http://{ip}:8069"))
-        if cfg.components.proxy:
+        if cfg.components.proxy and not cfg.components.cluster:  # step 7: the name points at the ALB
             dns = Dns("dns", DnsArgs(cfg.settings.domain, host.public_ip, cfg.settings.dns_zone_id))
             outputs["dns_record"] = dns.record
     else:
@@ -43,13 +47,17 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         # On AWS the stack's own key encrypts its secrets from Step 0 (never aws/ssm).
         key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn,
                                                   registry=cfg.components.registry,
-                                                  rds=cfg.components.database == "rds")).key_arn
+                                                  rds=cfg.components.database == "rds",
+                                                  efs=cfg.components.cluster)).key_arn
     if cfg.components.database == "rds":
         # Reached only where configs/gates.py BUILT lets database:rds through (tests, until the
         # migration is wired into the delivery).
         database = Database("database", DatabaseArgs(cfg, network.vpc_id, network.zones, host.security_group_id,
                                                      key_arn))
         outputs["database_address"] = database.address
+    if cfg.components.cluster:
+        # Step 7: Odoo runs on ECS; the host stays (with its data volume) but gets no new rollout.
+        outputs.update(build_cluster(cfg, network, database, key_arn))
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]
@@ -63,7 +71,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
     if cfg.components.registry:  # not in configs/gates.py BUILT yet: the host does not run the image
         outputs.update(build_registry(cfg, host.role_name, key_arn))
-    delivery = deliver(cfg, credentials, host, backup_bucket=bucket)
+    delivery = None if cfg.components.cluster else deliver(cfg, credentials, host, backup_bucket=bucket)
     if delivery is not None:
         outputs["apply_association_id"] = delivery.association_id
     # What the next `pulumi up` checks its move against (configs/moves.py).

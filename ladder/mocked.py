@@ -118,6 +118,17 @@ class Mocks(pulumi.runtime.Mocks):
             state["publicIp"] = "198.51.100.10"
         if args.typ == "aws:ssm/document:Document":
             state["latestVersion"] = "1"
+        if args.typ == "aws:acm/certificate:Certificate":  # what ACM answers for DNS validation
+            state["domainValidationOptions"] = [{
+                "domainName": state["domainName"], "resourceRecordName": f"_0123abcd.{state['domainName']}.",
+                "resourceRecordType": "CNAME", "resourceRecordValue": "_4567ef.acm-validations.aws."}]
+        if args.typ == "aws:rds/instance:Instance":
+            state.setdefault("address", f"{state.get('identifier', args.name)}.abcdefghijkl.{self.region}.rds.amazonaws.com")
+        if args.typ == "aws:lb/loadBalancer:LoadBalancer":
+            state.update(dnsName=f"{state.get('name', args.name)}-1234.{self.region}.elb.amazonaws.com",
+                         zoneId="Z0MOCKELBZONE", arnSuffix=f"app/{state.get('name', args.name)}/0123456789abcdef")
+        if args.typ == "aws:lb/targetGroup:TargetGroup":
+            state["arnSuffix"] = f"targetgroup/{state.get('name', args.name)}/0123456789abcdef"
         if args.typ == "random:index/randomPassword:RandomPassword":
             state["result"] = f"generated-{args.name}"
         return f"{args.name}-id", state

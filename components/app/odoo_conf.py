@@ -6,7 +6,14 @@ import re
 from components.app.service import BUS_PORT, DATA_DIR, DB_USER, HTTP_PORT, OdooService
 
 
-def render_odoo_conf(service: OdooService) -> str:
+# Step 7 runs two kinds of task from one config: web tasks leave cron to the one cron task (cron on a
+# web task takes its workers), and the cron task serves no HTTP. "host" is steps 0-6: one Odoo does both.
+ROLES = ("host", "web", "cron")
+
+
+def render_odoo_conf(service: OdooService, role: str = "host") -> str:
+    if role not in ROLES:
+        raise ValueError(f"role {role!r} is not one of {ROLES}")
     options = {
         "db_host": service.db_host,
         "db_port": "5432",
@@ -29,5 +36,9 @@ def render_odoo_conf(service: OdooService) -> str:
         "limit_memory_hard": str(2560 * 1024 * 1024),
         "without_demo": "all",
     }
+    if role == "web":
+        options["max_cron_threads"] = "0"
+    elif role == "cron":
+        options["http_enable"] = "False"
     lines = ["[options]"] + [f"{key} = {value}" for key, value in options.items()]
     return "\n".join(lines) + "\n"
