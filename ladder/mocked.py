@@ -8,6 +8,7 @@ parent), which Pulumi's mocks do not pass on.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -131,6 +132,10 @@ class Mocks(pulumi.runtime.Mocks):
             state["arnSuffix"] = f"targetgroup/{state.get('name', args.name)}/0123456789abcdef"
         if args.typ == "random:index/randomPassword:RandomPassword":
             state["result"] = f"generated-{args.name}"
+        if args.typ == "aws:efs/fileSystem:FileSystem":  # EFS's API checks the id's shape (fs-<hex>)
+            file_system_id = "fs-" + hashlib.sha256(args.name.encode()).hexdigest()[:17]
+            state["arn"] = f"arn:aws:elasticfilesystem:{self.region}:{ACCOUNT}:file-system/{file_system_id}"
+            return file_system_id, state
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs):
