@@ -55,13 +55,10 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         database = Database("database", DatabaseArgs(cfg, network.vpc_id, network.zones, host.security_group_id,
                                                      key_arn))
         outputs["database_address"] = database.address
-    if cfg.components.cluster:
-        # Step 7: Odoo runs on ECS; the host stays (with its data volume) but gets no new rollout.
-        outputs.update(build_cluster(cfg, network, database, key_arn))
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]
-    bucket = None
+    bucket = backup = None
     if keeps_backup_bucket(cfg):
         # Below Step 4 with backup.retain, the bucket and its settings stay, without the host's part.
         backup = Backup("backup", BackupArgs(cfg, host.role_name, retained_only=not cfg.components.backup))
@@ -71,6 +68,9 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
     if cfg.components.registry:  # not in configs/gates.py BUILT yet: the host does not run the image
         outputs.update(build_registry(cfg, host.role_name, key_arn))
+    if cfg.components.cluster:
+        # Step 7: Odoo runs on ECS; the host stays (with its data volume) but gets no new rollout.
+        outputs.update(build_cluster(cfg, network, database, key_arn, backup if bucket else None))
     delivery = None if cfg.components.cluster else deliver(cfg, credentials, host, backup_bucket=bucket)
     if delivery is not None:
         outputs["apply_association_id"] = delivery.association_id

@@ -510,6 +510,32 @@ def _metric_alarm(record: dict) -> tuple[list[Measure], list[Problem]]:
     return [], problems
 
 
+def _schedule(record: dict) -> tuple[list[Measure], list[Problem]]:
+    """EventBridge Scheduler's CreateSchedule, with an ECS RunTask target."""
+    inputs = record["inputs"]
+    target = inputs.get("target") or {}
+    ecs = target.get("ecsParameters") or {}
+    network = ecs.get("networkConfiguration") or {}
+    retry = target.get("retryPolicy") or {}
+    public = network.get("assignPublicIp")
+    params = {"Name": _name(record), "ScheduleExpression": inputs.get("scheduleExpression"),
+              "ScheduleExpressionTimezone": inputs.get("scheduleExpressionTimezone"),
+              "FlexibleTimeWindow": {"Mode": (inputs.get("flexibleTimeWindow") or {}).get("mode")},
+              "Target": {"Arn": target.get("arn"), "RoleArn": target.get("roleArn"),
+                         "RetryPolicy": {"MaximumRetryAttempts": retry.get("maximumRetryAttempts"),
+                                         "MaximumEventAgeInSeconds": retry.get("maximumEventAgeInSeconds")}
+                         if retry else None,
+                         "EcsParameters": {k: v for k, v in {
+                             "TaskDefinitionArn": ecs.get("taskDefinitionArn"), "LaunchType": ecs.get("launchType"),
+                             "PlatformVersion": ecs.get("platformVersion"), "TaskCount": ecs.get("taskCount"),
+                             "NetworkConfiguration": {"awsvpcConfiguration": {
+                                 "Subnets": network.get("subnets"), "SecurityGroups": network.get("securityGroups"),
+                                 "AssignPublicIp": None if public is None else ("ENABLED" if public else "DISABLED")}}
+                             if network else None}.items() if v is not None} if ecs else None}}
+    params["Target"] = {k: v for k, v in params["Target"].items() if v is not None}
+    return [], _shape_problems(record, "scheduler", "CreateSchedule", params)
+
+
 def _metric_query(query: dict) -> dict:
     metric = query.get("metric")
     found = {"Id": query.get("id"), "Expression": query.get("expression"), "Label": query.get("label"),
@@ -575,6 +601,7 @@ CHECKS = {
     "aws:efs/accessPoint:AccessPoint": _efs_access_point,
     "aws:appautoscaling/policy:Policy": _scaling_policy,
     "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
+    "aws:scheduler/schedule:Schedule": _schedule,
     "aws:rds/instance:Instance": _rds_instance,
     "aws:ecs/taskDefinition:TaskDefinition": _container_definitions,
     "aws:kms/alias:Alias": _kms_alias,

@@ -19,6 +19,7 @@ CONFIG_DIR = "/etc/odoo-ladder"
 SECRET_CONFIG_OUT = "/dev/shm/odoo-ladder/odoo.conf"
 ODOO_CONF_ENV = "ODOO_LADDER_ODOO_CONF"
 SIDECAR_CONF_ENV = "ODOO_LADDER_SIDECAR_CONF"
+BACKUP_SCRIPT_ENV = "ODOO_LADDER_BACKUP_SCRIPT"
 # ECS caps a container health check's start period at 300 s; the service's grace period covers the rest.
 MAX_START_PERIOD = 300
 STOP_TIMEOUT = 30
@@ -29,9 +30,13 @@ def _logs(group: str, region: str, prefix: str) -> dict:
                                                   "awslogs-stream-prefix": prefix}}
 
 
-def _config_writer(image: str, files: dict[str, tuple[str, str]], logs: dict) -> dict:
-    """files: name in the volume -> (environment variable, text)."""
-    script = " && ".join(f'printf "%s" "${variable}" > {CONFIG_DIR}/{name}' for name, (variable, _) in files.items())
+def _config_writer(image: str, files: dict[str, tuple[str, str]], logs: dict, packed: tuple[str, ...] = ()) -> dict:
+    """files: name in the volume -> (environment variable, text); the `packed` ones are gzip + base64
+    (a script: components/cluster/backup_task.py)."""
+    def write(name: str, variable: str) -> str:
+        unpack = " | base64 -d | gunzip" if name in packed else ""
+        return f'printf "%s" "${variable}"{unpack} > {CONFIG_DIR}/{name}'
+    script = " && ".join(write(name, variable) for name, (variable, _) in files.items())
     return {"name": "config", "image": image, "essential": False, "user": "0",
             "entryPoint": ["/bin/sh", "-c"], "command": [script],
             "environment": [{"name": variable, "value": text} for variable, text in files.values()],
@@ -77,3 +82,14 @@ def cron_containers(image: str, odoo_conf: str, store: str, path: str, region: s
     """config writer and Odoo with http_enable False: no port, no HTTP health check."""
     return [_config_writer(image, {"odoo.conf": (ODOO_CONF_ENV, odoo_conf)}, _logs(log_group, region, "config")),
             _odoo(image, store, path, region, _logs(log_group, region, "cron"), None)]
+
+
+def backup_containers(image: str, odoo_conf: str, packed_script: str, store: str, path: str, region: str,
+                      log_group: str, environment: dict[str, str], command: str) -> list[dict]:
+    """config writer (odoo.conf and odoo-backup), then the entrypoint reads the secrets and runs
+    `command` (a shell line) with ODOO_RC pointing at the complete config."""
+    files = {"odoo.conf": (ODOO_CONF_ENV, odoo_conf), "odoo-backup": (BACKUP_SCRIPT_ENV, packed_script)}
+    backup = _odoo(image, store, path, region, _logs(log_group, region, "backup"), None)
+    backup.update(name="backup", command=["/bin/sh", "-c", command])
+    backup["environment"] += [{"name": key, "value": value} for key, value in environment.items()]
+    return [_config_writer(image, files, _logs(log_group, region, "config"), packed=("odoo-backup",)), backup]

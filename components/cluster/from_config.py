@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from components.app.service import ODOO_UID_GID
 from components.cicd.names import repository_name
 from components.cluster.alarms import Alarms, AlarmsArgs
+from components.cluster.backup_task import BackupSchedule, BackupScheduleArgs
 from components.cluster.certificate import Certificate, CertificateArgs
 from components.cluster.filestore import Filestore, FilestoreArgs
 from components.cluster.load_balancer import LoadBalancer, LoadBalancerArgs
@@ -21,8 +22,9 @@ from components.cluster.tasks import Tasks, TasksArgs
 from configs.load import LadderConfig
 
 
-def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[str]) -> dict[str, pulumi.Input]:
-    """network: components/network's Network; database: components/database's Database."""
+def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[str], backup=None) -> dict[str, pulumi.Input]:
+    """network: components/network's Network; database: components/database's Database; backup:
+    components/backup's Backup when backups are on (the scheduled task writes its bucket)."""
     cluster = cfg.settings.cluster
     stack, region = cfg.stack, cfg.region
     account = aws.get_caller_identity().account_id
@@ -53,12 +55,21 @@ def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[st
         pulumi.Output.all(balancer.arn_suffix, balancer.target_group_arn_suffix).apply(lambda s: f"{s[0]}/{s[1]}"),
         alarms.deployment_alarm_names, balancer.alternate_target_group_arn, balancer.production_rule_arn),
         opts=pulumi.ResourceOptions(depends_on=[alarms]))
+    if backup is not None:
+        schedule = BackupSchedule("cluster-backup", BackupScheduleArgs(
+            cfg, cfg.settings.registry.image, database.address, backup.bucket_name, backup.key_arn, key_arn,
+            services.cluster_arn, tasks.execution_role_arn, tasks.log_group_name, subnets, groups.tasks, public_ip,
+            filestore.file_system_id, filestore.file_system_arn, filestore.access_point_id,
+            filestore.access_point_arn))
     outputs: dict[str, pulumi.Input] = {
         "url": f"https://{cfg.settings.domain}", "alb_dns_name": balancer.dns_name,
         "certificate_validation_records": certificate.validation_records,
         "ecs_cluster": services.cluster_name, "web_service": services.web_service_name,
         "cron_service": services.cron_service_name, "filestore_id": filestore.file_system_id,
         "alarm_topic_arn": alarms.topic_arn, "access_log_bucket": balancer.log_bucket}
+    if backup is not None:
+        # The backup bucket's key must name this role too (components/backup/key_policy.py names the host's).
+        outputs["backup_task_role_arn"] = schedule.role_arn
     outputs["dns_record"] = balancer.dns_name.apply(lambda name: {
         "name": cfg.settings.domain, "type": "A (alias)" if cfg.settings.dns_zone_id else "CNAME", "value": name,
         "managed_by": "route53" if cfg.settings.dns_zone_id else "you: create it at your DNS provider"})

@@ -51,6 +51,7 @@ class ServicesArgs:
 
 
 class Services(pulumi.ComponentResource):
+    cluster_arn: pulumi.Output[str]
     cluster_name: pulumi.Output[str]
     web_service_name: pulumi.Output[str]
     cron_service_name: pulumi.Output[str]
@@ -114,6 +115,7 @@ class Services(pulumi.ComponentResource):
         tracking("requests", {"predefined_metric_type": "ALBRequestCountPerTarget",
                               "resource_label": args.request_label}, args.requests_per_target)
 
+        self.cluster_arn = cluster.arn
         self.cluster_name = cluster.name
         self.web_service_name = web.name
         self.cron_service_name = cron.name
