@@ -56,7 +56,8 @@ class Filestore(pulumi.ComponentResource):
         files = aws.efs.FileSystem(
             f"{name}-efs", encrypted=True, kms_key_id=args.kms_key_arn, throughput_mode="elastic",
             performance_mode="generalPurpose",
-            lifecycle_policies=[{"transition_to_ia": IA_AFTER}, {"transition_to_primary_storage_class": "AFTER_1_ACCESS"}],
+            lifecycle_policies=[{"transition_to_ia": IA_AFTER},
+                                {"transition_to_primary_storage_class": "AFTER_1_ACCESS"}],
             tags=tags, opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True))
         aws.efs.BackupPolicy(f"{name}-backup", file_system_id=files.id, backup_policy={"status": "ENABLED"},
                              opts=child)

@@ -22,7 +22,8 @@ from components.cluster.tasks import Tasks, TasksArgs
 from configs.load import LadderConfig
 
 
-def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[str], backup=None) -> dict[str, pulumi.Input]:
+def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[str],
+                  backup=None) -> dict[str, pulumi.Input]:
     """network: components/network's Network; database: components/database's Database; backup:
     components/backup's Backup when backups are on (the scheduled task writes its bucket)."""
     cluster = cfg.settings.cluster

@@ -36,8 +36,9 @@ class SecurityGroups(pulumi.ComponentResource):
         tags = {"odoo-ladder:stack": args.stack}
 
         def group(suffix: str, what: str) -> aws.ec2.SecurityGroup:
-            return aws.ec2.SecurityGroup(f"{name}-{suffix}", vpc_id=args.vpc_id, description=f"odoo-ladder {args.stack} {what}",
-                                         tags={**tags, "Name": f"odoo-ladder-{args.stack}-{suffix}"}, opts=child)
+            return aws.ec2.SecurityGroup(f"{name}-{suffix}", vpc_id=args.vpc_id, opts=child,
+                                         description=f"odoo-ladder {args.stack} {what}",
+                                         tags={**tags, "Name": f"odoo-ladder-{args.stack}-{suffix}"})
 
         def ingress(suffix: str, group_id, port: int, why: str, cidr: str | None = None, source=None) -> None:
             aws.vpc.SecurityGroupIngressRule(f"{name}-{suffix}", security_group_id=group_id, ip_protocol="tcp",
