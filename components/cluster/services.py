@@ -83,7 +83,9 @@ class Services(pulumi.ComponentResource):
             desired_count=args.desired_count, launch_type="FARGATE", platform_version="LATEST",
             network_configuration=network, load_balancers=[balancer],
             deployment_minimum_healthy_percent=100, deployment_maximum_percent=200,
-            deployment_circuit_breaker={"enable": True, "rollback": True},
+            # The circuit breaker serves rolling updates only; blue/green rolls back on the alarms.
+            deployment_circuit_breaker={"enable": True, "rollback": True} if deployment["strategy"] == "ROLLING"
+            else None,
             deployment_configuration=deployment,
             alarms={"alarm_names": args.deployment_alarms, "enable": True, "rollback": True},
             health_check_grace_period_seconds=args.grace_seconds, enable_execute_command=True,

@@ -52,6 +52,8 @@ def test_private_tasks_get_private_subnets_and_the_endpoints_they_need():
     assert all(e["privateDnsEnabled"] for k, e in endpoints.items() if k != "s3")
     routes = [r for r in run.of_type("aws:ec2/routeTable:RouteTable") if r.name == "cluster-private-routes"][0]
     assert not routes.inputs.get("routes")  # no NAT, no internet gateway
+    targets = sorted(t.inputs["subnetId"] for t in run.of_type("aws:efs/mountTarget:MountTarget"))
+    assert targets == ["cluster-private-subnet-0-id", "cluster-private-subnet-1-id"]  # beside the tasks
 
 
 # --- the ALB ---------------------------------------------------------------------------------------
@@ -154,6 +156,8 @@ def test_blue_green_uses_ecs_native_blue_green_with_a_second_target_group():
     run = run7(cluster={"deployment": "blue_green", "bake_time_minutes": 15})
     web = web_service(run)
     assert web["deploymentConfiguration"] == {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": "15"}
+    assert not web.get("deploymentCircuitBreaker")  # ECS's circuit breaker is for rolling updates only
+    assert web["alarms"]["rollback"] is True
     advanced = web["loadBalancers"][0]["advancedConfiguration"]
     assert advanced["alternateTargetGroupArn"] == "arn:aws:mock:eu-south-1:123456789012:cluster-lb-green"
     assert advanced["productionListenerRule"] == "arn:aws:mock:eu-south-1:123456789012:cluster-lb-production"
