@@ -1,5 +1,8 @@
 """CloudWatch alarms to an SNS topic (alerts.email subscribed), and the cluster's dashboard.
 
+The topic is encrypted with a key of its own whose policy lets CloudWatch publish (AWS-managed
+aws/sns does not). The alarms' texts hold no secret, but every topic of the stack is encrypted.
+
 Without alerts.email the topic exists with no subscriber: the stack output alarm_topic_arn says
 where to subscribe (docs/step7.md). The subscription stays pending until the address confirms it.
 """
@@ -15,6 +18,7 @@ import pulumi_aws as aws
 from components.cluster.alarm_specs import Spec, alarm_name, specs
 from components.cluster.dashboard import dashboard_body
 from components.cluster.names import ecs_name
+from components.cluster.policies import alarm_key_policy
 from components.database.connections import class_max_connections
 from configs.load import LadderConfig
 
@@ -49,7 +53,14 @@ class Alarms(pulumi.ComponentResource):
         cfg = args.cfg
         child = pulumi.ResourceOptions(parent=self)
         tags = {"odoo-ladder:stack": cfg.stack}
-        topic = aws.sns.Topic(f"{name}-topic", name=f"odoo-ladder-{cfg.stack}-alarms", tags=tags, opts=child)
+        account = aws.get_caller_identity().account_id
+        # Its own key: the stack's key must not let CloudWatch decrypt (it guards the secrets).
+        key = aws.kms.Key(f"{name}-key", description=f"odoo-ladder {cfg.stack}: the alarm topic",
+                          enable_key_rotation=True, deletion_window_in_days=30, tags=tags,
+                          policy=json.dumps(alarm_key_policy("aws", cfg.region, account)),
+                          opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True))
+        topic = aws.sns.Topic(f"{name}-topic", name=f"odoo-ladder-{cfg.stack}-alarms", kms_master_key_id=key.arn,
+                              tags=tags, opts=child)
         if cfg.settings.alerts.email:
             aws.sns.TopicSubscription(f"{name}-email", topic=topic.arn, protocol="email",
                                       endpoint=cfg.settings.alerts.email, opts=child)

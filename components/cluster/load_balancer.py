@@ -62,6 +62,9 @@ class LoadBalancer(pulumi.ComponentResource):
         account = aws.get_caller_identity().account_id
 
         bucket = aws.s3.Bucket(f"{name}-logs", tags=tags, force_destroy=True, opts=child)
+        # Versioned like every bucket of the stack; old versions expire with the logs.
+        aws.s3.BucketVersioning(f"{name}-logs", bucket=bucket.id, versioning_configuration={"status": "Enabled"},
+                                opts=child)
         aws.s3.BucketPublicAccessBlock(f"{name}-logs", bucket=bucket.id, block_public_acls=True,
                                        block_public_policy=True, ignore_public_acls=True,
                                        restrict_public_buckets=True, opts=child)
@@ -74,6 +77,7 @@ class LoadBalancer(pulumi.ComponentResource):
         aws.s3.BucketLifecycleConfiguration(f"{name}-logs", bucket=bucket.id, opts=child, rules=[{
             "id": "expire-access-logs", "status": "Enabled", "filter": {"prefix": f"{PREFIX}/"},
             "expiration": {"days": args.access_log_days},
+            "noncurrent_version_expiration": {"noncurrent_days": 1},
             "abort_incomplete_multipart_upload": {"days_after_initiation": 2}}])
         policy = aws.s3.BucketPolicy(f"{name}-logs", bucket=bucket.id, opts=child, policy=bucket.arn.apply(
             lambda arn: json.dumps(access_log_policy(arn, "aws", args.region, account))))
@@ -94,11 +98,11 @@ class LoadBalancer(pulumi.ComponentResource):
                 opts=child)
 
         blue = target_group("blue")
-        aws.lb.Listener(f"{name}-http", load_balancer_arn=balancer.arn, port=80, protocol="HTTP", opts=child,
+        aws.lb.Listener(f"{name}-http", load_balancer_arn=balancer.arn, port=80, protocol="HTTP", opts=child, tags=tags,
                         default_actions=[{"type": "redirect", "redirect": {
                             "protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}])
         https = aws.lb.Listener(f"{name}-https", load_balancer_arn=balancer.arn, port=443, protocol="HTTPS",
-                                ssl_policy=TLS_POLICY, certificate_arn=args.certificate_arn, opts=child,
+                                ssl_policy=TLS_POLICY, certificate_arn=args.certificate_arn, opts=child, tags=tags,
                                 default_actions=[{"type": "forward", "target_group_arn": blue.arn}])
         self.alternate_target_group_arn = None
         self.production_rule_arn = None
@@ -106,7 +110,7 @@ class LoadBalancer(pulumi.ComponentResource):
             green = target_group("green")
             # ECS's blue/green switches a listener rule between the two groups (not a default action).
             rule = aws.lb.ListenerRule(
-                f"{name}-production", listener_arn=https.arn, priority=1,
+                f"{name}-production", listener_arn=https.arn, priority=1, tags=tags,
                 conditions=[{"path_pattern": {"values": ["/*"]}}],
                 actions=[{"type": "forward", "forward": {"target_groups": [
                     {"arn": blue.arn, "weight": 100}, {"arn": green.arn, "weight": 0}]}}],

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from components.registry.pull_policy import host_pull_policy
+from components.secrets.key_policy import ADMIN_ACTIONS
 from components.secrets.policy import parameter_path, read_policy
 
 VERSION = "2012-10-17"
@@ -56,3 +57,19 @@ def task_policy(store: str, partition: str, region: str, account: str, stack: st
     secrets = read_policy(store, partition, region, account, parameter_path(stack), kms_key_arn)
     return {"Version": VERSION, "Statement": secrets["Statement"] + [
         filestore_statement(file_system_arn, access_point_arn), exec_statement()]}
+
+
+def alarm_key_policy(partition: str, region: str, account: str) -> dict:
+    """The alarm topic's key: CloudWatch (for this account's alarms) encrypts what it publishes, the
+    account's principals use it only through SNS; administered by the account, used by no one else."""
+    root = f"arn:{partition}:iam::{account}:root"
+    return {"Version": VERSION, "Statement": [
+        {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": root}, "Action": list(ADMIN_ACTIONS),
+         "Resource": "*"},
+        {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+         "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+         "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
+        {"Sid": "AccountUseViaSns", "Effect": "Allow", "Principal": {"AWS": root},
+         "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+         "Condition": {"StringEquals": {"kms:ViaService": f"sns.{region}.amazonaws.com", "kms:CallerAccount": account}}},
+    ]}

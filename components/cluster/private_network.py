@@ -55,7 +55,7 @@ class PrivateNetwork(pulumi.ComponentResource):
         aws.vpc.SecurityGroupIngressRule(f"{name}-endpoints-from-tasks", security_group_id=endpoints.id,
                                          ip_protocol="tcp", from_port=HTTPS, to_port=HTTPS,
                                          referenced_security_group_id=args.tasks_group_id,
-                                         description="HTTPS from the Odoo tasks", opts=child)
+                                         description="HTTPS from the Odoo tasks", tags=tags, opts=child)
         for service in interface_services(args.store):
             aws.ec2.VpcEndpoint(f"{name}-{service.replace('.', '-')}", vpc_id=args.vpc_id,
                                 service_name=f"com.amazonaws.{args.region}.{service}", vpc_endpoint_type="Interface",

@@ -43,12 +43,12 @@ class SecurityGroups(pulumi.ComponentResource):
         def ingress(suffix: str, group_id, port: int, why: str, cidr: str | None = None, source=None) -> None:
             aws.vpc.SecurityGroupIngressRule(f"{name}-{suffix}", security_group_id=group_id, ip_protocol="tcp",
                                              from_port=port, to_port=port, cidr_ipv4=cidr,
-                                             referenced_security_group_id=source, description=why, opts=child)
+                                             referenced_security_group_id=source, description=why, tags=tags, opts=child)
 
         def egress(suffix: str, group_id, port: int, why: str, cidr: str | None = None, target=None) -> None:
             aws.vpc.SecurityGroupEgressRule(f"{name}-{suffix}", security_group_id=group_id, ip_protocol="tcp",
                                             from_port=port, to_port=port, cidr_ipv4=cidr,
-                                            referenced_security_group_id=target, description=why, opts=child)
+                                            referenced_security_group_id=target, description=why, tags=tags, opts=child)
 
         alb = group("alb", "load balancer: 80/443 from the internet")
         tasks = group("tasks", "Odoo tasks: the sidecar's port from the ALB only")

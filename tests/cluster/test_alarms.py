@@ -23,6 +23,16 @@ def test_the_topic_mails_alerts_email(run):
     assert run.outputs["alarm_topic_arn"] == subscription["topic"]
 
 
+def test_the_topic_is_encrypted_with_a_key_cloudwatch_may_publish_with(run):
+    topic = run.one("aws:sns/topic:Topic").inputs
+    key = run.named("aws:kms/key:Key", "cluster-alarms-key")
+    assert topic["kmsMasterKeyId"] == "arn:aws:kms:eu-south-1:123456789012:key/cluster-alarms-key"
+    assert key.protect and key.retain_on_delete
+    statements = {s["Sid"]: s for s in json.loads(key.inputs["policy"])["Statement"]}
+    assert statements["CloudWatchAlarmsPublish"]["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert statements["CloudWatchAlarmsPublish"]["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
 def test_without_an_address_the_topic_exists_unsubscribed():
     run = run7()
     assert run.one("aws:sns/topic:Topic") and not run.of_type("aws:sns/topicSubscription:TopicSubscription")
