@@ -2,7 +2,8 @@
 
 No inline rules: each rule is its own resource that names its peer group by id (never a CIDR
 inside the VPC), so the graph is what tests/cluster/test_security_groups.py reads. The tasks reach
-the internet only on 443 (ECR, SSM, CloudWatch Logs; through endpoints with private_tasks).
+the internet only on 443 (ECR, SSM, CloudWatch Logs; through endpoints with private_tasks) and on
+SMTP submission (465, 587) for Odoo's outgoing mail.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pulumi_aws as aws
 from components.cluster.sidecar import SIDECAR_PORT
 
 HTTP, HTTPS, POSTGRES, NFS = 80, 443, 5432, 2049
+SMTP_SUBMISSION = (465, 587)
 WORLD = "0.0.0.0/0"
 
 
@@ -59,6 +61,8 @@ class SecurityGroups(pulumi.ComponentResource):
         egress("alb-to-tasks", alb.id, SIDECAR_PORT, "to the tasks' sidecar", target=tasks.id)
         ingress("tasks-from-alb", tasks.id, SIDECAR_PORT, "the sidecar, from the ALB", source=alb.id)
         egress("tasks-https", tasks.id, HTTPS, "ECR, SSM, CloudWatch Logs over HTTPS", cidr=WORLD)
+        for port in SMTP_SUBMISSION:  # Odoo's outgoing mail (AWS blocks 25 by default anyway)
+            egress(f"tasks-smtp-{port}", tasks.id, port, "Odoo's outgoing mail (SMTP submission)", cidr=WORLD)
         egress("tasks-to-db", tasks.id, POSTGRES, "PostgreSQL on RDS", target=args.database_group_id)
         egress("tasks-to-efs", tasks.id, NFS, "the filestore over NFS (TLS)", target=filestore.id)
         ingress("efs-from-tasks", filestore.id, NFS, "NFS from the tasks", source=tasks.id)

@@ -201,6 +201,14 @@ def test_web_tasks_run_no_cron_and_the_cron_task_serves_no_http(run):
     assert web["proxy_mode"] == "True" and web["data_dir"] == "/var/lib/odoo"
 
 
+def test_workers_are_recycled_before_the_task_runs_out_of_memory(run):
+    web, cron = _conf(containers(run, "web")["config"]), _conf(containers(run, "cron")["config"])
+    # 3 workers x limit_memory_hard within 80 % of the web task's 2048 MiB; 2 cron workers in 1024 MiB.
+    assert 3 * int(web["limit_memory_hard"]) <= 0.8 * 2048 * 2 ** 20
+    assert 2 * int(cron["limit_memory_hard"]) <= 0.8 * 1024 * 2 ** 20
+    assert int(web["limit_memory_soft"]) < int(web["limit_memory_hard"])
+
+
 def test_the_filestore_is_efs_through_the_access_point_with_tls_and_iam(run):
     volumes = {v["name"]: v for v in run.named(TASK, "cluster-tasks-web").inputs["volumes"]}
     efs = volumes["filestore"]["efsVolumeConfiguration"]

@@ -35,11 +35,12 @@ def test_ingress_is_the_chain_alb_to_tasks_to_database_and_filestore(run):
     }
 
 
-def test_the_alb_can_only_reach_the_sidecar_and_the_tasks_only_https_db_and_nfs(run):
+def test_the_alb_can_only_reach_the_sidecar_and_the_tasks_only_https_smtp_db_and_nfs(run):
     out = edges(run, EGRESS)
     assert {e for e in out if e[0] == "cluster-sg-alb-id"} == {("cluster-sg-alb-id", "cluster-sg-tasks-id", SIDECAR_PORT)}
     assert {e for e in out if e[0] == "cluster-sg-tasks-id"} == {
-        ("cluster-sg-tasks-id", "0.0.0.0/0", 443), ("cluster-sg-tasks-id", "database-sg-id", 5432),
+        ("cluster-sg-tasks-id", "0.0.0.0/0", 443), ("cluster-sg-tasks-id", "0.0.0.0/0", 465),
+        ("cluster-sg-tasks-id", "0.0.0.0/0", 587), ("cluster-sg-tasks-id", "database-sg-id", 5432),
         ("cluster-sg-tasks-id", "cluster-sg-efs-id", 2049)}
 
 
