@@ -432,17 +432,40 @@ def _target_group(record: dict) -> tuple[list[Measure], list[Problem]]:
 def _listener(record: dict) -> tuple[list[Measure], list[Problem]]:
     inputs = record["inputs"]
 
-    def action(a: dict) -> dict:
-        redirect = a.get("redirect")
-        return {k: v for k, v in {
-            "Type": a.get("type"), "TargetGroupArn": a.get("targetGroupArn"),
-            "RedirectConfig": {"Protocol": redirect.get("protocol"), "Port": redirect.get("port"),
-                               "StatusCode": redirect.get("statusCode")} if redirect else None}.items() if v}
     params = {"LoadBalancerArn": inputs.get("loadBalancerArn"), "Protocol": inputs.get("protocol"),
               "Port": inputs.get("port"), "SslPolicy": inputs.get("sslPolicy"),
               "Certificates": [{"CertificateArn": inputs["certificateArn"]}] if inputs.get("certificateArn") else None,
-              "DefaultActions": [action(a) for a in inputs.get("defaultActions") or []]}
+              "DefaultActions": [_lb_action(a) for a in inputs.get("defaultActions") or []]}
     return [], _shape_problems(record, "elbv2", "CreateListener", params)
+
+
+def _lb_action(a: dict) -> dict:
+    """A listener's or rule's action, from the provider's shape to the API's."""
+    redirect, fixed, forward = a.get("redirect"), a.get("fixedResponse"), a.get("forward")
+    return {k: v for k, v in {
+        "Type": a.get("type"), "TargetGroupArn": a.get("targetGroupArn"),
+        "RedirectConfig": {"Protocol": redirect.get("protocol"), "Port": redirect.get("port"),
+                           "StatusCode": redirect.get("statusCode")} if redirect else None,
+        "FixedResponseConfig": {k: v for k, v in {"StatusCode": fixed.get("statusCode"),
+                                                  "ContentType": fixed.get("contentType"),
+                                                  "MessageBody": fixed.get("messageBody")}.items() if v}
+        if fixed else None,
+        "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": g.get("arn"), "Weight": g.get("weight")}
+                                           for g in forward.get("targetGroups") or []]} if forward else None,
+    }.items() if v}
+
+
+def _listener_rule(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    conditions = []
+    for condition in inputs.get("conditions") or []:
+        if condition.get("hostHeader"):
+            conditions.append({"Field": "host-header", "HostHeaderConfig": {"Values": condition["hostHeader"]["values"]}})
+        if condition.get("pathPattern"):
+            conditions.append({"Field": "path-pattern", "PathPatternConfig": {"Values": condition["pathPattern"]["values"]}})
+    params = {"ListenerArn": inputs.get("listenerArn"), "Priority": inputs.get("priority"), "Conditions": conditions,
+              "Actions": [_lb_action(a) for a in inputs.get("actions") or []], "Tags": _elb_tags(inputs.get("tags"))}
+    return [], _shape_problems(record, "elbv2", "CreateRule", params)
 
 
 def _efs(record: dict) -> tuple[list[Measure], list[Problem]]:
@@ -596,6 +619,7 @@ CHECKS = {
     "aws:lb/targetGroup:TargetGroup": _target_group,
     "aws:alb/targetGroup:TargetGroup": _target_group,
     "aws:lb/listener:Listener": _listener,
+    "aws:lb/listenerRule:ListenerRule": _listener_rule,
     "aws:ecs/service:Service": _ecs_service,
     "aws:efs/fileSystem:FileSystem": _efs,
     "aws:efs/accessPoint:AccessPoint": _efs_access_point,

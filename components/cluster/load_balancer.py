@@ -2,14 +2,15 @@
 
 - drop_invalid_header_fields: a header name with other characters than letters, digits and '-'
   never reaches the sidecar (request smuggling through odd names).
-- preserve_host_header stays off: the ALB forwards the client's Host unchanged anyway (it rewrites
-  only the port when on), and the sidecar sets X-Forwarded-Host from it.
+- preserve_host_header on: the Host the browser sent reaches the sidecar unchanged (AWS's default
+  may append the listener port), and the sidecar sets X-Forwarded-Host from it.
+- HTTPS forwards only the site's name (a host-header rule); any other Host gets the ALB's own 404.
 - deletion protection on: the ALB's DNS name is what the site's record points at.
 - the idle timeout is cluster.idle_timeout (long reports send nothing until done); websockets
   are kept alive by Odoo's 45 s ping.
 - the target group sends to the sidecar's port (ip targets: awsvpc tasks); health is /web/health.
 - the site's name: an alias record in Route53 when a zone is given.
-- blue_green: a second target group and a production listener rule for ECS to switch.
+- blue_green: a second target group; the site's rule is the production listener rule ECS switches.
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from components.cluster.names import lb_name
 from components.cluster.sidecar import SIDECAR_PORT
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+# As components/proxy/sidecar.py ALB_PRESERVE_HOST_HEADER (step7edge): the Host the browser sent,
+# unchanged (with AWS's default the ALB may append the listener port, which would reach Odoo).
+PRESERVE_HOST_HEADER = True
 HEALTH_PATH = "/web/health"
 # In-flight requests of a stopping task may finish within this (Odoo's long requests are reports).
 DEREGISTRATION_DELAY = 60
@@ -85,7 +89,8 @@ class LoadBalancer(pulumi.ComponentResource):
         balancer = aws.lb.LoadBalancer(
             f"{name}-alb", name=lb_name(args.stack, "alb"), load_balancer_type="application", internal=False,
             subnets=args.subnet_ids, security_groups=[args.security_group_id], idle_timeout=args.idle_timeout,
-            drop_invalid_header_fields=True, enable_deletion_protection=True, preserve_host_header=False,
+            drop_invalid_header_fields=True, enable_deletion_protection=True,
+            preserve_host_header=PRESERVE_HOST_HEADER,
             access_logs={"bucket": bucket.bucket, "prefix": PREFIX, "enabled": True}, tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
 
@@ -101,23 +106,27 @@ class LoadBalancer(pulumi.ComponentResource):
         aws.lb.Listener(f"{name}-http", load_balancer_arn=balancer.arn, port=80, protocol="HTTP", opts=child, tags=tags,
                         default_actions=[{"type": "redirect", "redirect": {
                             "protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}])
+        # Only the site's name reaches Odoo; any other Host (a scanner on the ALB's address) gets 404
+        # from the ALB itself (the sidecar copies Host into X-Forwarded-Host and trusts it).
         https = aws.lb.Listener(f"{name}-https", load_balancer_arn=balancer.arn, port=443, protocol="HTTPS",
                                 ssl_policy=TLS_POLICY, certificate_arn=args.certificate_arn, opts=child, tags=tags,
-                                default_actions=[{"type": "forward", "target_group_arn": blue.arn}])
+                                default_actions=[{"type": "fixed-response", "fixed_response": {
+                                    "content_type": "text/plain", "message_body": "unknown host",
+                                    "status_code": "404"}}])
         self.alternate_target_group_arn = None
-        self.production_rule_arn = None
+        groups = [{"arn": blue.arn, "weight": 100}]
         if args.blue_green:
             green = target_group("green")
-            # ECS's blue/green switches a listener rule between the two groups (not a default action).
-            rule = aws.lb.ListenerRule(
-                f"{name}-production", listener_arn=https.arn, priority=1, tags=tags,
-                conditions=[{"path_pattern": {"values": ["/*"]}}],
-                actions=[{"type": "forward", "forward": {"target_groups": [
-                    {"arn": blue.arn, "weight": 100}, {"arn": green.arn, "weight": 0}]}}],
-                # ECS moves the weights during a deployment; Pulumi must not move them back.
-                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["actions"]))
+            groups.append({"arn": green.arn, "weight": 0})
             self.alternate_target_group_arn = green.arn
-            self.production_rule_arn = rule.arn
+        # The site's rule is the production listener rule ECS's blue/green switches between the two
+        # groups; ECS moves the weights during a deployment, so Pulumi must not move them back.
+        rule = aws.lb.ListenerRule(
+            f"{name}-https-site", listener_arn=https.arn, priority=1, tags=tags,
+            conditions=[{"host_header": {"values": [args.domain]}}],
+            actions=[{"type": "forward", "forward": {"target_groups": groups}}],
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["actions"] if args.blue_green else []))
+        self.production_rule_arn = rule.arn if args.blue_green else None
 
         if args.zone_id:
             # allow_overwrite: the record replaces the host's A record of steps 1-6 (the DNS cut-over).

@@ -34,12 +34,13 @@ def test_every_step7_input_passes_botocore_and_the_limits(variant):
 TYPES = {"cluster-tasks": "aws:ecs/taskDefinition:TaskDefinition", "cluster-services": "aws:ecs/service:Service",
          "cluster-lb-alb": "aws:lb/loadBalancer:LoadBalancer", "cluster-lb-blue": "aws:lb/targetGroup:TargetGroup",
          "cluster-lb-http": "aws:lb/listener:Listener", "cluster-filestore": "aws:efs/accessPoint:AccessPoint",
-         "cluster-alarms": "aws:cloudwatch/metricAlarm:MetricAlarm"}
+         "cluster-alarms": "aws:cloudwatch/metricAlarm:MetricAlarm",
+         "cluster-lb-https-site": "aws:lb/listenerRule:ListenerRule"}
 
 
 def _with(records: list[dict], name: str, change) -> list[dict]:
     """The records with one resource's inputs changed (found by name and by its type: names repeat)."""
-    type_ = [t for prefix, t in TYPES.items() if name.startswith(prefix)][0]
+    type_ = TYPES[max((p for p in TYPES if name.startswith(p)), key=len)]
     changed = copy.deepcopy(records)
     found = [r for r in changed if r["name"] == name and r["type"] == type_]
     assert len(found) == 1, name
@@ -123,3 +124,8 @@ def test_an_access_point_with_bad_permissions_is_refused(records):
 def test_an_alarm_window_over_a_day_is_refused(records):
     found = failures(records, "cluster-alarms-web-cpu", lambda i: i.update(period=3000, evaluationPeriods=30))
     assert any("above CloudWatch's" in f for f in found)
+
+
+def test_a_listener_rule_priority_below_1_is_refused(records):
+    found = failures(records, "cluster-lb-https-site", lambda i: i.update(priority=0))
+    assert any("elbv2 CreateRule" in f and "Priority" in f for f in found), found

@@ -61,7 +61,7 @@ def test_private_tasks_get_private_subnets_and_the_endpoints_they_need():
 def test_the_alb_drops_invalid_headers_is_protected_and_logs_to_s3(run):
     alb = run.one("aws:lb/loadBalancer:LoadBalancer").inputs
     assert alb["dropInvalidHeaderFields"] is True and alb["enableDeletionProtection"] is True
-    assert alb["idleTimeout"] == 600 and alb["preserveHostHeader"] is False and alb["internal"] is False
+    assert alb["idleTimeout"] == 600 and alb["preserveHostHeader"] is True and alb["internal"] is False
     assert alb["accessLogs"] == {"bucket": "cluster-lb-logs-0a1b2c3", "prefix": "alb", "enabled": True}
     assert len(alb["name"]) <= 32
 
@@ -88,6 +88,16 @@ def test_http_redirects_to_https_with_the_tls13_policy(run):
     assert https["sslPolicy"] == TLS_POLICY == "ELBSecurityPolicy-TLS13-1-2-2021-06"
     assert https["certificateArn"] == run.one("aws:acm/certificateValidation:CertificateValidation").inputs[
         "certificateArn"]
+
+
+def test_only_the_sites_name_reaches_odoo(run):
+    https = {r.name: r.inputs for r in run.of_type("aws:lb/listener:Listener")}["cluster-lb-https"]
+    assert https["defaultActions"][0]["type"] == "fixed-response"
+    assert https["defaultActions"][0]["fixedResponse"]["statusCode"] == "404"
+    rule = run.one("aws:lb/listenerRule:ListenerRule").inputs
+    assert rule["conditions"] == [{"hostHeader": {"values": ["erp.example.org"]}}]
+    assert rule["actions"][0]["forward"]["targetGroups"] == [
+        {"arn": "arn:aws:mock:eu-south-1:123456789012:cluster-lb-blue", "weight": 100}]
 
 
 def test_the_target_group_checks_web_health_on_the_sidecar(run):
@@ -160,7 +170,7 @@ def test_blue_green_uses_ecs_native_blue_green_with_a_second_target_group():
     assert web["alarms"]["rollback"] is True
     advanced = web["loadBalancers"][0]["advancedConfiguration"]
     assert advanced["alternateTargetGroupArn"] == "arn:aws:mock:eu-south-1:123456789012:cluster-lb-green"
-    assert advanced["productionListenerRule"] == "arn:aws:mock:eu-south-1:123456789012:cluster-lb-production"
+    assert advanced["productionListenerRule"] == "arn:aws:mock:eu-south-1:123456789012:cluster-lb-https-site"
     rule = run.one("aws:lb/listenerRule:ListenerRule")
     assert "actions" in rule.ignore_changes
     role = json.loads(run.named("aws:iam/role:Role", "cluster-services-blue-green").inputs["assumeRolePolicy"])
