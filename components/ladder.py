@@ -70,7 +70,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs.update(build_registry(cfg, host.role_name, key_arn))
     if cfg.components.cluster:
         # Step 7: Odoo runs on ECS; the host stays (with its data volume) but gets no new rollout.
-        outputs.update(build_cluster(cfg, network, database, key_arn, backup if bucket else None))
+        outputs.update(build_cluster(cfg, network, database, key_arn, host, backup if bucket else None))
     delivery = None if cfg.components.cluster else deliver(cfg, credentials, host, backup_bucket=bucket)
     if delivery is not None:
         outputs["apply_association_id"] = delivery.association_id

@@ -20,17 +20,25 @@ ROOT_DIRECTORY = "/odoo"
 IA_AFTER = "AFTER_30_DAYS"
 
 
-def file_system_policy(file_system_arn: str, access_point_arn: str) -> dict:
+def file_system_policy(file_system_arn: str, access_point_arn: str, host_role_arn: Optional[str] = None) -> dict:
     """Mounts over TLS, through a mount target and the stack's access point only (AWS's "prevent
-    anonymous access" and "enforce in-transit encryption", narrowed to the access point)."""
-    return {"Version": "2012-10-17", "Statement": [
+    anonymous access" and "enforce in-transit encryption", narrowed to the access point); while the
+    host is kept, its role may mount the root as root, to copy the filestore with its owners."""
+    statements = [
         {"Sid": "MountThroughTheAccessPoint", "Effect": "Allow", "Principal": {"AWS": "*"},
          "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Resource": file_system_arn,
          "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"},
                        "StringEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}}},
         {"Sid": "TlsOnly", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*", "Resource": file_system_arn,
          "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-    ]}
+    ]
+    if host_role_arn:
+        statements.insert(1, {
+            "Sid": "HostCopiesTheFilestore", "Effect": "Allow", "Principal": {"AWS": host_role_arn},
+            "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite",
+                       "elasticfilesystem:ClientRootAccess"], "Resource": file_system_arn,
+            "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}})
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
 @dataclass
@@ -41,6 +49,8 @@ class FilestoreArgs:
     security_group_id: pulumi.Input[str]
     uid: int
     gid: int
+    # The host's role while it is kept (the filestore copy of the move 6 -> 7 runs there as root).
+    host_role_arn: Optional[pulumi.Input[str]] = None
 
 
 class Filestore(pulumi.ComponentResource):
@@ -71,7 +81,7 @@ class Filestore(pulumi.ComponentResource):
                 "owner_uid": args.uid, "owner_gid": args.gid, "permissions": "0750"}},
             opts=pulumi.ResourceOptions(parent=self, depends_on=targets))
         aws.efs.FileSystemPolicy(f"{name}-policy", file_system_id=files.id, opts=child,
-                                 policy=pulumi.Output.all(files.arn, point.arn).apply(
+                                 policy=pulumi.Output.all(files.arn, point.arn, args.host_role_arn).apply(
                                      lambda arns: json.dumps(file_system_policy(*arns))))
         self.file_system_id = files.id
         self.file_system_arn = files.arn

@@ -22,21 +22,24 @@ from components.cluster.tasks import Tasks, TasksArgs
 from configs.load import LadderConfig
 
 
-def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[str],
+def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[str], host=None,
                   backup=None) -> dict[str, pulumi.Input]:
-    """network: components/network's Network; database: components/database's Database; backup:
+    """network: components/network's Network; database: components/database's Database; host:
+    components/host's Host while it is kept (it may mount EFS to copy the filestore); backup:
     components/backup's Backup when backups are on (the scheduled task writes its bucket)."""
     cluster = cfg.settings.cluster
     stack, region = cfg.stack, cfg.region
     account = aws.get_caller_identity().account_id
-    groups = SecurityGroups("cluster-sg", SecurityGroupsArgs(stack, network.vpc_id, database.security_group_id))
+    groups = SecurityGroups("cluster-sg", SecurityGroupsArgs(stack, network.vpc_id, database.security_group_id,
+                                                             host.security_group_id if host else None))
     subnets, public_ip = network.public_subnet_ids, True
     if cluster.private_tasks:
         private = PrivateNetwork("cluster-private", PrivateNetworkArgs(
             stack, region, network.vpc_id, network.zones, groups.tasks, cfg.components.secrets or "ssm"))
         subnets, public_ip = private.subnet_ids, False
     uid, gid = ODOO_UID_GID[cfg.settings.odoo.version]
-    filestore = Filestore("cluster-filestore", FilestoreArgs(stack, key_arn, subnets, groups.filestore, uid, gid))
+    filestore = Filestore("cluster-filestore", FilestoreArgs(stack, key_arn, subnets, groups.filestore, uid, gid,
+                                                             host.role_arn if host else None))
     certificate = Certificate("cluster-certificate", CertificateArgs(stack, cfg.settings.domain,
                                                                      cfg.settings.dns_zone_id))
     blue_green = cluster.deployment == "blue_green"

@@ -1,4 +1,5 @@
-"""The cluster's security groups: traffic flows only internet -> ALB -> tasks -> RDS / EFS.
+"""The cluster's security groups: traffic flows only internet -> ALB -> tasks -> RDS / EFS (and,
+while the host of steps 0-6 is kept, host -> EFS for the filestore copy of the move).
 
 No inline rules: each rule is its own resource that names its peer group by id (never a CIDR
 inside the VPC), so the graph is what tests/cluster/test_security_groups.py reads. The tasks reach
@@ -25,6 +26,8 @@ class SecurityGroupsArgs:
     stack: str
     vpc_id: pulumi.Input[str]
     database_group_id: pulumi.Input[str]
+    # The host of steps 0-6 while it is kept: it mounts EFS to copy the filestore (the move 6 -> 7).
+    host_group_id: Optional[pulumi.Input[str]] = None
 
 
 class SecurityGroups(pulumi.ComponentResource):
@@ -66,6 +69,9 @@ class SecurityGroups(pulumi.ComponentResource):
         egress("tasks-to-db", tasks.id, POSTGRES, "PostgreSQL on RDS", target=args.database_group_id)
         egress("tasks-to-efs", tasks.id, NFS, "the filestore over NFS (TLS)", target=filestore.id)
         ingress("efs-from-tasks", filestore.id, NFS, "NFS from the tasks", source=tasks.id)
+        if args.host_group_id is not None:
+            ingress("efs-from-host", filestore.id, NFS, "NFS from the host, to copy the filestore (6 -> 7)",
+                    source=args.host_group_id)
         # The database's group is the database component's; the tasks join the host as its clients.
         ingress("db-from-tasks", args.database_group_id, POSTGRES, "PostgreSQL from the Odoo tasks", source=tasks.id)
 

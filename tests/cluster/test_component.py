@@ -295,6 +295,18 @@ def test_efs_is_encrypted_with_the_stack_key_backed_up_elastic_and_kept(run):
                for s in policy["Statement"])
 
 
+def test_only_the_access_point_and_the_kept_host_may_mount_the_filestore(run):
+    statements = {s["Sid"]: s for s in json.loads(run.one("aws:efs/fileSystemPolicy:FileSystemPolicy").inputs[
+        "policy"])["Statement"]}
+    anyone = statements["MountThroughTheAccessPoint"]
+    assert anyone["Condition"]["StringEquals"] == {
+        "elasticfilesystem:AccessPointArn": "arn:aws:mock:eu-south-1:123456789012:cluster-filestore-access-point"}
+    assert "elasticfilesystem:ClientRootAccess" not in anyone["Action"]
+    host = statements["HostCopiesTheFilestore"]  # the copy of the move 6 -> 7 (docs/step7.md)
+    assert host["Principal"] == {"AWS": "arn:aws:iam::123456789012:role/host-role-0a1b2c3"}
+    assert "elasticfilesystem:ClientRootAccess" in host["Action"]
+
+
 def test_the_stack_key_lets_efs_use_it(run):
     policy = json.loads(run.named("aws:kms/key:Key", "secrets-key").inputs["policy"])
     sids = {s["Sid"] for s in policy["Statement"]}

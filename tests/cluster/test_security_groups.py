@@ -1,5 +1,5 @@
 """The security-group graph at step 7: only internet -> ALB -> tasks -> RDS / EFS (and the host,
-kept until it retires, -> RDS). Read from the plan's rules, so a new rule shows up here."""
+kept until it retires, -> RDS and EFS). Read from the plan's rules, so a new rule shows up here."""
 import pytest
 
 from components.cluster.sidecar import SIDECAR_PORT
@@ -30,6 +30,7 @@ def test_ingress_is_the_chain_alb_to_tasks_to_database_and_filestore(run):
     assert by_group == {
         ("cluster-sg-tasks-id", "cluster-sg-alb-id", SIDECAR_PORT),
         ("cluster-sg-efs-id", "cluster-sg-tasks-id", 2049),
+        ("cluster-sg-efs-id", "host-sg-id", 2049),         # the host copies the filestore (6 -> 7)
         ("database-sg-id", "cluster-sg-tasks-id", 5432),
         ("database-sg-id", "host-sg-id", 5432),     # the host, until it retires
     }
