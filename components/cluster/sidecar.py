@@ -1,5 +1,10 @@
 """PLACEHOLDER for the proxy sidecar's config (PLAN.md contract 4): step7edge's renderer in
-components/proxy/ replaces `placeholder_sidecar` at merge; nothing else here needs to change.
+components/proxy/sidecar.py (on main) replaces `placeholder_sidecar` at merge. The swap:
+- components/cluster/tasks.py: `sidecar = render_sidecar(sidecar_site(cfg.settings.domain,
+  cfg.settings.odoo.version), CONFIG_DIR, cfg.components.proxy)` (from components.proxy.sidecar);
+- SIDECAR_PORT imported from components.proxy.sidecar (same value, 8080) in security.py,
+  load_balancer.py and services.py; then delete this file and tests/cluster/test_sidecar_placeholder.py.
+The Sidecar fields used here (image, port, config_name, config, command) are the renderer's.
 
 What the cluster needs from it: the image, the port the ALB's target group sends to (plain HTTP
 inside the VPC), the config's path in the container and its text, and the command that runs it.
