@@ -15,7 +15,9 @@ from components.cluster.sidecar import Sidecar
 
 CONFIG_VOLUME = "config"
 FILESTORE_VOLUME = "filestore"
-CONFIG_DIR = "/etc/odoo-ladder"
+# A directory of its own: the built image keeps files in /etc/odoo-ladder (the RDS CA bundle, step 5)
+# that a volume mounted there would hide.
+CONFIG_DIR = "/etc/odoo-ladder/task"
 SECRET_CONFIG_OUT = "/dev/shm/odoo-ladder/odoo.conf"
 ODOO_CONF_ENV = "ODOO_LADDER_ODOO_CONF"
 SIDECAR_CONF_ENV = "ODOO_LADDER_SIDECAR_CONF"
@@ -50,7 +52,8 @@ def _odoo(image: str, store: str, path: str, region: str, logs: dict, health_sta
         "environment": [{"name": "ODOO_LADDER_SECRET_STORE", "value": store},
                         {"name": "ODOO_LADDER_SECRET_PATH", "value": path},
                         {"name": "AWS_REGION", "value": region},
-                        {"name": "ODOO_LADDER_CONFIG_OUT", "value": SECRET_CONFIG_OUT}],
+                        {"name": "ODOO_LADDER_CONFIG_OUT", "value": SECRET_CONFIG_OUT},
+                        {"name": "ODOO_LADDER_BASE_CONFIG", "value": f"{CONFIG_DIR}/odoo.conf"}],
         "mountPoints": [{"sourceVolume": FILESTORE_VOLUME, "containerPath": DATA_DIR, "readOnly": False},
                         {"sourceVolume": CONFIG_VOLUME, "containerPath": CONFIG_DIR, "readOnly": True}],
         "dependsOn": [{"containerName": "config", "condition": "SUCCESS"}],

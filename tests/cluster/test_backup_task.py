@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from components.cluster.backup_task import SCRIPT, schedule_expression
+from components.cluster.containers import CONFIG_DIR
 from tests.cluster.stack import run7
 from tests.tools import require_root, require_tool
 
@@ -80,7 +81,7 @@ def test_the_task_lines_pass_shellcheck(run, tmp_path):
 
 def test_the_shipped_lines_unpack_the_script_and_write_a_pgpass_without_env(run, tmp_path):
     """Run in `unshare --mount`: /etc an overlay (nothing lands in the machine's /etc), tmpfs at
-    /etc/odoo-ladder and /dev/shm as in the task; python3 is a stand-in that reports what
+    CONFIG_DIR and /dev/shm as in the task; python3 is a stand-in that reports what
     odoo-backup would get."""
     require_root()
     for tool in ("unshare", "sh", "base64", "gunzip"):
@@ -100,10 +101,10 @@ def test_the_shipped_lines_unpack_the_script_and_write_a_pgpass_without_env(run,
     outer = textwrap.dedent(f"""\
         set -e
         mount -t overlay overlay -o lowerdir=/etc,upperdir="$WORK/up",workdir="$WORK/work" /etc
-        mkdir /etc/odoo-ladder && mount -t tmpfs tmpfs /etc/odoo-ladder
+        mkdir -p "$CONFIG_DIR" && mount -t tmpfs tmpfs "$CONFIG_DIR"
         mount -t tmpfs tmpfs /dev/shm && mkdir -m 700 /dev/shm/odoo-ladder
         sh -c "$CONFIG_LINE"
-        cmp /etc/odoo-ladder/odoo-backup "$SCRIPT_PATH"
+        cmp "$CONFIG_DIR/odoo-backup" "$SCRIPT_PATH"
         printf '[options]\\ndb_password = %s\\n' "$PW" > "$ODOO_RC"
         unset PW
         PATH="$STUB_DIR:$PATH" sh -c "$BACKUP_LINE"
@@ -111,10 +112,10 @@ def test_the_shipped_lines_unpack_the_script_and_write_a_pgpass_without_env(run,
     result = subprocess.run(
         ["unshare", "--mount", "--fork", "sh", "-c", outer], capture_output=True, text=True, timeout=60,
         env={**os.environ, **env, "CONFIG_LINE": config["command"][-1], "BACKUP_LINE": backup["command"][-1],
-             "SCRIPT_PATH": str(SCRIPT), "PW": password, "ODOO_RC": str(odoo_rc), "STUB_DIR": str(stub.parent), "WORK": str(tmp_path)})
+             "SCRIPT_PATH": str(SCRIPT), "PW": password, "ODOO_RC": str(odoo_rc), "STUB_DIR": str(stub.parent), "WORK": str(tmp_path), "CONFIG_DIR": CONFIG_DIR})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "args=/etc/odoo-ladder/odoo-backup"
+    assert lines[0] == f"args={CONFIG_DIR}/odoo-backup"
     assert lines[1] == "passfile=/dev/shm/odoo-ladder/pgpass"
     assert lines[2] == r"*:*:*:*:pa\:ss\\word-0123456789abcdef"  # libpq's escapes for ':' and '\'
     assert lines[3] == "mode=600" and lines[4] == "0"

@@ -254,6 +254,10 @@ def test_the_entrypoint_reads_the_store_with_the_tasks_own_role(run):
     env = {e["name"]: e["value"] for e in containers(run, "web")["odoo"]["environment"]}
     assert env["ODOO_LADDER_SECRET_STORE"] == "ssm" and env["ODOO_LADDER_SECRET_PATH"] == "/odoo-ladder/prod"
     assert env["ODOO_LADDER_CONFIG_OUT"].startswith("/dev/shm/")  # the container's tmpfs
+    # The base config from the task's volume, beside (not over) the image's /etc/odoo-ladder files.
+    assert env["ODOO_LADDER_BASE_CONFIG"] == "/etc/odoo-ladder/task/odoo.conf"
+    mounts = {m["sourceVolume"]: m["containerPath"] for m in containers(run, "web")["odoo"]["mountPoints"]}
+    assert mounts["config"] == "/etc/odoo-ladder/task"
     roles = {run.named(TASK, f"cluster-tasks-{t}").inputs["taskRoleArn"] for t in ("web", "cron")}
     assert len(roles) == 2
     policy = json.loads(run.named("aws:iam/rolePolicy:RolePolicy", "cluster-tasks-web").inputs["policy"])
