@@ -129,3 +129,13 @@ def test_an_alarm_window_over_a_day_is_refused(records):
 def test_a_listener_rule_priority_below_1_is_refused(records):
     found = failures(records, "cluster-lb-https-site", lambda i: i.update(priority=0))
     assert any("elbv2 CreateRule" in f and "Priority" in f for f in found), found
+
+
+def test_the_longest_stack_name_fits_every_name_limit():
+    """Stack names are at most 40 of [a-z0-9_-] (configs/stack_name.py); `_` is not allowed in ELB names."""
+    stack = "acme_corporation-production-eu-south-1-x"
+    assert len(stack) == 40
+    report = check(records_of(run7(stack=stack, cluster={"deployment": "blue_green"})))
+    assert report.failures() == []
+    names = [m for m in report.measures if "load balancer name" in m.what or "target group name" in m.what]
+    assert len(names) == 3 and all(m.size <= 32 for m in names)
