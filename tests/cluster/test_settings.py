@@ -77,3 +77,10 @@ def test_the_cluster_needs_rds():
 def test_alerts_email_is_checked():
     with pytest.raises(ConfigError, match="odoo-ladder:alerts.email"):
         config(alerts={"email": "not an address"})
+
+
+def test_an_image_from_another_repository_is_refused():
+    other = "123456789012.dkr.ecr.eu-south-1.amazonaws.com/someone-else@sha256:" + "ab" * 32
+    message = refusal(registry={"image": other, "github": step7()["odoo-ladder:registry"]["github"]})
+    assert "odoo-ladder:registry.image: the tasks may pull only this stack's repository" in message
+    assert ".dkr.ecr.eu-south-1.amazonaws.com/odoo-ladder/prod" in message
