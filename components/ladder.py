@@ -5,6 +5,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.backup.backup import Backup, BackupArgs
+from components.cluster import settings as cluster_settings
+from components.cluster.from_config import build_cluster
 from components.credentials.credentials import Credentials, CredentialsArgs
 from components.database.database import Database, DatabaseArgs
 from components.delivery.from_config import deliver
@@ -23,6 +25,8 @@ from configs.moves import STATE_OUTPUT, keeps_backup_bucket, keeps_rds, state_of
 def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     """Registers the stack's components and returns what the stack exports."""
     outputs: dict[str, pulumi.Input] = {"step": cfg.settings.step, "components": cfg.components.names()}
+    if cfg.components.cluster:  # step 7: refused before any resource, naming the keys
+        cluster_settings.check(cfg)
     host = None
     zone = None
     if cfg.components.host:
@@ -33,7 +37,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         zone = host.data_volume_zone
         outputs.update(public_ip=host.public_ip, instance_id=host.instance_id, data_volume_id=host.data_volume_id,
                        url=site_url(cfg) or host.public_ip.apply(lambda ip: f"http://{ip}:8069"))
-        if cfg.components.proxy:
+        if cfg.components.proxy and not cfg.components.cluster:  # step 7: the name points at the ALB
             dns = Dns("dns", DnsArgs(cfg.settings.domain, host.public_ip, cfg.settings.dns_zone_id))
             outputs["dns_record"] = dns.record
     else:
@@ -44,7 +48,8 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         on_ecr = cfg.components.registry and cfg.settings.registry.kind == "ecr"
         key_arn = Secrets("secrets", SecretsArgs(cfg.stack, cfg.components.secrets or "ssm", cfg.region, host.role_arn,
                                                   registry=on_ecr,
-                                                  rds=keeps_rds(cfg))).key_arn
+                                                  rds=keeps_rds(cfg),
+                                                  efs=cfg.components.cluster)).key_arn
     database = None
     if keeps_rds(cfg):
         # The delivery moves the data over on the first rollout, and back with database.allow_move_back
@@ -55,7 +60,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]
-    bucket = backup_key = None
+    bucket = backup = backup_key = None
     if keeps_backup_bucket(cfg):
         # Below Step 4 with backup.retain, the bucket and its settings stay, without the host's part.
         backup = Backup("backup", BackupArgs(cfg, host.role_name, retained_only=not cfg.components.backup))
@@ -67,7 +72,11 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
     if cfg.components.registry:  # Step 6: ECR and the CI roles (none for Docker Hub)
         outputs.update(build_registry(cfg, host.role_name, key_arn, backup_key))
-    delivery = deliver(cfg, credentials, host, backup_bucket=bucket, database=database)
+    if cfg.components.cluster:
+        # Step 7: Odoo runs on ECS; the host stays (with its data volume) but gets no new rollout.
+        outputs.update(build_cluster(cfg, network, database, key_arn, host, backup if bucket else None))
+    delivery = None if cfg.components.cluster else deliver(cfg, credentials, host, backup_bucket=bucket,
+                                                           database=database)
     if delivery is not None:
         outputs["apply_association_id"] = delivery.association_id
     # What the next `pulumi up` checks its move against (configs/moves.py).

@@ -296,9 +296,53 @@ class RegistrySettings(Model):
         return value
 
 
+LOG_RETENTION_DAYS = Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+                             2557, 2922, 3288, 3653]
+
+
 class ClusterSettings(Model):
+    """Step 7: Odoo on ECS Fargate behind an ALB (components/cluster; docs/step7.md)."""
+
     enabled: Optional[Flag] = None
+    # Web tasks: at least two, one per zone; autoscaling moves between desired_count and max_count.
     desired_count: Int = Field(default=2, ge=2, le=20)
+    max_count: Int = Field(default=4, ge=2, le=50)
+    # A Fargate CPU/memory pair (CPU units, MiB): components/cluster/fargate.py lists the valid ones.
+    cpu: Int = 1024
+    memory: Int = 2048
+    cron_cpu: Int = 512
+    cron_memory: Int = 1024
+    # Graviton is about 20% cheaper; the official odoo image is multi-arch (amd64, arm64).
+    architecture: Literal["arm64", "x86_64"] = "arm64"
+    # Tasks in private subnets with interface endpoints instead of public IPs (docs/step7.md: cost).
+    private_tasks: Flag = False
+    # rolling: ECS's rolling update with circuit breaker; blue_green: ECS's native blue/green.
+    deployment: Literal["rolling", "blue_green"] = "rolling"
+    bake_time_minutes: Int = Field(default=10, ge=0, le=1440)
+    # Where the filestore lives: only EFS is built (s3 is refused, see docs/step7.md).
+    filestore: Literal["efs", "s3"] = "efs"
+    # The ALB's idle timeout: long reports and imports send nothing until they finish.
+    idle_timeout: Int = Field(default=600, ge=1, le=4000)
+    # Odoo loads its registry before /web/health answers: ECS ignores failed checks this long.
+    health_check_grace_seconds: Int = Field(default=300, ge=0, le=7200)
+    # Target tracking: average CPU (%) and ALB requests per target per minute.
+    cpu_target: Int = Field(default=60, ge=10, le=90)
+    requests_per_target: Int = Field(default=1000, ge=10, le=100000)
+    log_retention_days: LOG_RETENTION_DAYS = 30
+    access_log_days: Int = Field(default=90, ge=1, le=3650)
+
+
+class AlertsSettings(Model):
+    """Where CloudWatch alarms go (step 7): an SNS topic with this e-mail subscribed."""
+
+    email: Optional[str] = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not EMAIL.match(value):
+            raise ValueError("must be an e-mail address for the alarms, e.g. ops@example.org")
+        return value
 
 
 class StackSettings(Model):
@@ -322,6 +366,7 @@ class StackSettings(Model):
     logs: LogsSettings = LogsSettings()
     registry: RegistrySettings = RegistrySettings()
     cluster: ClusterSettings = ClusterSettings()
+    alerts: AlertsSettings = AlertsSettings()
 
     @field_validator("domain")
     @classmethod

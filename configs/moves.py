@@ -190,7 +190,16 @@ def _database(previous: LadderState, cfg: "LadderConfig") -> list[str]:
     return []
 
 
-CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store, _registry, _database)
+def _cluster(previous: LadderState, cfg: "LadderConfig") -> list[str]:
+    """Step 7 -> below: the attachments written since the move are on EFS, not on the host's volume
+    (EFS is retained, but the host's Odoo would not see them). The copy back is not built."""
+    if "cluster" in previous.components and not cfg.components.cluster:
+        return [f"{NAMESPACE}:cluster.enabled: the filestore since step 7 is on EFS, and the way back (copying it "
+                f"to the host's data volume) is not built: stay on step 7, or restore a backup into a new stack"]
+    return []
+
+
+CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store, _registry, _database, _cluster)
 
 
 def move_problems(previous: Optional[LadderState], cfg: "LadderConfig") -> list[str]:

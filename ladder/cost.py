@@ -89,14 +89,75 @@ def line_items(records: list[dict], region: str, table: dict) -> list[Line]:
             gb = assume["logs_gb_per_month"]
             lines.append(Line(f"{name}: CloudWatch Logs ingestion", gb, "GB", p("logs_ingest_gb")))
             lines.append(Line(f"{name}: CloudWatch Logs storage", gb, "GB-month", p("logs_store_gb_month")))
+    lines += cluster_line_items(records, p, hours, assume)
     if buckets:
         lines.append(Line("S3 PUT/LIST requests (all buckets)", assume["s3_put_per_month"] / 1000, "x1,000",
                           p("s3_put_per_1000")))
         lines.append(Line("S3 GET requests (all buckets)", assume["s3_get_per_month"] / 1000, "x1,000",
                           p("s3_get_per_1000")))
-    if any(r["type"] == "aws:ec2/instance:Instance" for r in records):
+    if any(r["type"] in ("aws:ec2/instance:Instance", "aws:lb/loadBalancer:LoadBalancer") for r in records):
         lines.append(Line("data transfer out to the internet", assume["data_out_gb_per_month"], "GB",
                           p("data_out_gb")))
+    return lines
+
+
+def _task_definitions(records: list[dict]) -> dict[str, dict]:
+    """Task definitions by the ARN the plan gives them (the mocks' ARN ends in the logical name)."""
+    return {r["name"]: r["inputs"] for r in records if r["type"] == "aws:ecs/taskDefinition:TaskDefinition"}
+
+
+def _task_of(arn: str, tasks: dict[str, dict]) -> tuple[str, dict] | None:
+    return next(((name, inputs) for name, inputs in tasks.items() if str(arn).endswith(f":{name}")), None)
+
+
+def _fargate(what: str, task: dict, task_hours: float, p) -> list[Line]:
+    arch = "arm64" if (task.get("runtimePlatform") or {}).get("cpuArchitecture", "X86_64") == "ARM64" else "x86_64"
+    vcpu, gb = int(task["cpu"]) / 1024, int(task["memory"]) / 1024
+    return [Line(f"{what}: Fargate {arch} vCPU", vcpu * task_hours, "vCPU-hours", p("fargate_vcpu_hour", arch)),
+            Line(f"{what}: Fargate {arch} memory", gb * task_hours, "GB-hours", p("fargate_gb_hour", arch))]
+
+
+def cluster_line_items(records: list[dict], p, hours: float, assume: dict) -> list[Line]:
+    """Step 7: Fargate tasks (and their public IPv4s), the ALB, EFS, endpoints, alarms (RDS is line_items')."""
+    tasks = _task_definitions(records)
+    lines: list[Line] = []
+    for r in records:
+        kind, name, inputs = r["type"], r["name"], r["inputs"]
+        if kind == "aws:ecs/service:Service":
+            found = _task_of(inputs.get("taskDefinition", ""), tasks)
+            count = int(inputs.get("desiredCount") or 0)
+            if found:
+                lines += _fargate(f"{name} ({count} tasks)", found[1], count * hours, p)
+            if (inputs.get("networkConfiguration") or {}).get("assignPublicIp"):
+                lines.append(Line(f"{name}: public IPv4 per task", count * hours, "hours", p("public_ipv4_hour")))
+        elif kind == "aws:scheduler/schedule:Schedule":
+            found = _task_of(((inputs.get("target") or {}).get("ecsParameters") or {}).get("taskDefinitionArn", ""),
+                             tasks)
+            if found:
+                lines += _fargate(f"{name} (scheduled task)", found[1], assume["backup_task_hours_per_month"], p)
+        elif kind == "aws:lb/loadBalancer:LoadBalancer":
+            lines.append(Line(f"{name}: Application Load Balancer", hours, "hours", p("alb_hour")))
+            lines.append(Line(f"{name}: load balancer capacity units", assume["alb_lcu"] * hours, "LCU-hours",
+                              p("alb_lcu_hour")))
+            if not inputs.get("internal"):  # one public IPv4 per zone
+                zones = len(inputs.get("subnets") or [])
+                lines.append(Line(f"{name}: public IPv4 per zone", zones * hours, "hours", p("public_ipv4_hour")))
+        elif kind == "aws:efs/fileSystem:FileSystem":
+            lines.append(Line(f"{name}: EFS Standard", assume["efs_gb"], "GB-month", p("efs_standard_gb_month")))
+            lines.append(Line(f"{name}: EFS Elastic reads", assume["efs_read_gb_per_month"], "GB",
+                              p("efs_elastic_read_gb")))
+            lines.append(Line(f"{name}: EFS Elastic writes", assume["efs_write_gb_per_month"], "GB",
+                              p("efs_elastic_write_gb")))
+        elif kind == "aws:ec2/vpcEndpoint:VpcEndpoint" and inputs.get("vpcEndpointType") == "Interface":
+            zones = len(inputs.get("subnetIds") or [])
+            lines.append(Line(f"{name}: interface endpoint in {zones} zones", zones * hours, "endpoint-hours",
+                              p("vpc_interface_endpoint_hour")))
+        elif kind == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            metrics = sum(1 for q in inputs.get("metricQueries") or [] if q.get("metric")) or 1
+            lines.append(Line(f"{name}: CloudWatch alarm", metrics, "alarm metric-months",
+                              p("cloudwatch_alarm_metric_month")))
+        elif kind == "aws:cloudwatch/dashboard:Dashboard":
+            lines.append(Line(f"{name}: CloudWatch dashboard", 1, "dashboard-months", p("cloudwatch_dashboard_month")))
     return lines
 
 

@@ -35,6 +35,13 @@ LB_NAME = 32                         # load balancers and target groups
 RDS_IDENTIFIER = 63
 S3_BUCKET_NAME = (3, 63)
 LOG_GROUP_NAME = 512
+# ECS container health checks (RegisterTaskDefinition's documented ranges) and Fargate's stop timeout.
+ECS_HEALTH_CHECK_RANGES = {"interval": (5, 300), "timeout": (2, 120), "retries": (1, 10), "startPeriod": (0, 300)}
+FARGATE_STOP_TIMEOUT = 120
+ALB_IDLE_TIMEOUT_MAX = 4000
+# CloudWatch: period x evaluation periods at most a day, or 7 days for periods of an hour or more.
+ALARM_WINDOW = 86_400
+ALARM_WINDOW_LONG = 7 * 86_400
 TAG_KEY_CHARS = 128                  # tagging quotas common to AWS services
 TAG_VALUE_CHARS = 256
 TAGS_PER_RESOURCE = 50
@@ -257,13 +264,6 @@ def _bucket(record: dict) -> tuple[list[Measure], list[Problem]]:
             problems + _shape_problems(record, "s3", "CreateBucket", {"Bucket": name}))
 
 
-def _limited_name(what: str, limit: int):
-    def check(record: dict) -> tuple[list[Measure], list[Problem]]:
-        key, prefix_key = ("identifier", "identifierPrefix") if "RDS" in what else ("name", "namePrefix")
-        return [Measure(_label(record), f"{what} (characters)", len(_name(record, key, prefix_key)), limit)], []
-    return check
-
-
 def _rds_instance(record: dict) -> tuple[list[Measure], list[Problem]]:
     """The identifier's 63 characters, and the inputs CreateDBInstance validates (enums, types)."""
     inputs = record["inputs"]
@@ -294,10 +294,281 @@ def _rds_instance(record: dict) -> tuple[list[Measure], list[Problem]]:
             problems + _shape_problems(record, "rds", "CreateDBInstance", params))
 
 
+def _ecs_tags(tags: Any) -> Optional[list[dict]]:
+    return [{"key": k, "value": v} for k, v in tags.items()] if isinstance(tags, dict) else None
+
+
+def _container_problems(record: dict, definitions: list, fargate: bool) -> list[Problem]:
+    """What RegisterTaskDefinition checks beyond the model: health-check ranges, Fargate's stop timeout."""
+    problems = []
+    for container in definitions if isinstance(definitions, list) else []:
+        name = container.get("name", "?")
+        check = container.get("healthCheck") or {}
+        for key, (low, high) in ECS_HEALTH_CHECK_RANGES.items():
+            if key in check and not low <= check[key] <= high:
+                problems.append(f"container {name}: healthCheck.{key} {check[key]} is outside ECS's {low}-{high}")
+        if fargate and container.get("stopTimeout", 0) > FARGATE_STOP_TIMEOUT:
+            problems.append(f"container {name}: stopTimeout {container['stopTimeout']} is above Fargate's "
+                            f"{FARGATE_STOP_TIMEOUT} s")
+    return [Problem(_label(record), p) for p in problems]
+
+
+def _fargate_pair(record: dict) -> list[Problem]:
+    from components.cluster.fargate import PAIRS  # the table the config is checked against, too
+    inputs = record["inputs"]
+    cpu, memory = int(inputs.get("cpu") or 0), int(inputs.get("memory") or 0)
+    if memory in PAIRS.get(cpu, ()):
+        return []
+    return [Problem(_label(record), f"cpu {cpu} / memory {memory} is not a Fargate pair")]
+
+
 def _container_definitions(record: dict) -> tuple[list[Measure], list[Problem]]:
-    definitions = record["inputs"].get("containerDefinitions") or "[]"
-    return [Measure(_label(record), "ECS container definitions (bytes)", utf8(definitions),
-                    ECS_CONTAINER_DEFINITIONS_BYTES)], []
+    """The 64 KiB of container definitions, and RegisterTaskDefinition's shape from the plan's values."""
+    inputs = record["inputs"]
+    text = inputs.get("containerDefinitions") or "[]"
+    definitions = json.loads(text)
+    fargate = "FARGATE" in (inputs.get("requiresCompatibilities") or [])
+    params = {"family": inputs.get("family") or record["name"], "taskRoleArn": inputs.get("taskRoleArn"),
+              "executionRoleArn": inputs.get("executionRoleArn"), "networkMode": inputs.get("networkMode"),
+              "containerDefinitions": definitions, "volumes": inputs.get("volumes"),
+              "requiresCompatibilities": inputs.get("requiresCompatibilities"), "cpu": inputs.get("cpu"),
+              "memory": inputs.get("memory"), "runtimePlatform": inputs.get("runtimePlatform"),
+              "tags": _ecs_tags(inputs.get("tags"))}
+    problems = _shape_problems(record, "ecs", "RegisterTaskDefinition", params)
+    problems += _container_problems(record, definitions, fargate) + (_fargate_pair(record) if fargate else [])
+    return [Measure(_label(record), "ECS container definitions (bytes)", utf8(text),
+                    ECS_CONTAINER_DEFINITIONS_BYTES)], problems
+
+
+def _ecs_service(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    network = inputs.get("networkConfiguration") or {}
+    public = network.get("assignPublicIp")
+    strategy = inputs.get("deploymentConfiguration") or {}
+    bake = strategy.get("bakeTimeInMinutes")
+    deployment = {"deploymentCircuitBreaker": inputs.get("deploymentCircuitBreaker"),
+                  "maximumPercent": inputs.get("deploymentMaximumPercent"),
+                  "minimumHealthyPercent": inputs.get("deploymentMinimumHealthyPercent"),
+                  "alarms": inputs.get("alarms"), "strategy": strategy.get("strategy"),
+                  # The provider takes text; the API an integer.
+                  "bakeTimeInMinutes": int(bake) if bake not in (None, "") else None}
+    params = {"cluster": inputs.get("cluster"), "serviceName": _name(record),
+              "taskDefinition": inputs.get("taskDefinition"), "loadBalancers": inputs.get("loadBalancers"),
+              "desiredCount": inputs.get("desiredCount"), "launchType": inputs.get("launchType"),
+              "platformVersion": inputs.get("platformVersion"),
+              "deploymentConfiguration": {k: v for k, v in deployment.items() if v is not None},
+              "networkConfiguration": {"awsvpcConfiguration": {
+                  "subnets": network.get("subnets"), "securityGroups": network.get("securityGroups"),
+                  "assignPublicIp": None if public is None else ("ENABLED" if public else "DISABLED")}}
+              if network else None,
+              "healthCheckGracePeriodSeconds": inputs.get("healthCheckGracePeriodSeconds"),
+              "enableExecuteCommand": inputs.get("enableExecuteCommand"),
+              "availabilityZoneRebalancing": inputs.get("availabilityZoneRebalancing"),
+              "propagateTags": inputs.get("propagateTags"), "tags": _ecs_tags(inputs.get("tags"))}
+    if params["networkConfiguration"]:
+        vpc = params["networkConfiguration"]["awsvpcConfiguration"]
+        params["networkConfiguration"]["awsvpcConfiguration"] = {k: v for k, v in vpc.items() if v is not None}
+    return [], _shape_problems(record, "ecs", "CreateService", params)
+
+
+def _elb_tags(tags: Any) -> Optional[list[dict]]:
+    return [{"Key": k, "Value": v} for k, v in tags.items()] if isinstance(tags, dict) else None
+
+
+def _load_balancer(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    name = _name(record)
+    logs = inputs.get("accessLogs") or {}
+    attributes = {"idle_timeout.timeout_seconds": inputs.get("idleTimeout"),
+                  "routing.http.drop_invalid_header_fields.enabled": inputs.get("dropInvalidHeaderFields"),
+                  "deletion_protection.enabled": inputs.get("enableDeletionProtection"),
+                  "routing.http.preserve_host_header.enabled": inputs.get("preserveHostHeader"),
+                  "access_logs.s3.enabled": logs.get("enabled"), "access_logs.s3.bucket": logs.get("bucket"),
+                  "access_logs.s3.prefix": logs.get("prefix")}
+    problems = _shape_problems(record, "elbv2", "CreateLoadBalancer", {
+        "Name": name, "Subnets": inputs.get("subnets"), "SecurityGroups": inputs.get("securityGroups"),
+        "Scheme": "internal" if inputs.get("internal") else "internet-facing",
+        "Type": inputs.get("loadBalancerType"), "Tags": _elb_tags(inputs.get("tags"))})
+    problems += _shape_problems(record, "elbv2", "ModifyLoadBalancerAttributes", {
+        "LoadBalancerArn": "arn:aws:elasticloadbalancing:mock", "Attributes": [
+            {"Key": k, "Value": str(_plain(v)).lower() if isinstance(v, bool) else str(_plain(v))}
+            for k, v in attributes.items() if v is not None]})
+    timeout = _plain(inputs.get("idleTimeout"))
+    if timeout is not None and not 1 <= timeout <= ALB_IDLE_TIMEOUT_MAX:
+        problems.append(Problem(_label(record), f"idle timeout {timeout} is outside the ALB's 1-{ALB_IDLE_TIMEOUT_MAX} s"))
+    problems += [Problem(_label(record), f"load balancer name {name!r} {p}") for p in lb_name_problems(name)]
+    return [Measure(_label(record), "load balancer name (characters)", len(name), LB_NAME)], problems
+
+
+def lb_name_problems(name: str) -> list[str]:
+    """Elastic Load Balancing's rules for load balancer and target group names."""
+    problems = []
+    if not re.fullmatch(r"[A-Za-z0-9-]+", name):
+        problems.append("may hold only letters, digits and hyphens")
+    if name.startswith("-") or name.endswith("-"):
+        problems.append("must not start or end with a hyphen")
+    if name.startswith("internal-"):
+        problems.append("must not start with 'internal-'")
+    return problems
+
+
+def _target_group(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    name = _name(record)
+    check = inputs.get("healthCheck") or {}
+    params = {"Name": name, "Protocol": inputs.get("protocol"), "Port": inputs.get("port"),
+              "VpcId": inputs.get("vpcId"), "TargetType": inputs.get("targetType"),
+              "HealthCheckProtocol": check.get("protocol"), "HealthCheckPort": check.get("port"),
+              "HealthCheckPath": check.get("path"), "HealthCheckIntervalSeconds": check.get("interval"),
+              "HealthCheckTimeoutSeconds": check.get("timeout"), "HealthyThresholdCount": check.get("healthyThreshold"),
+              "UnhealthyThresholdCount": check.get("unhealthyThreshold"),
+              "Matcher": {"HttpCode": check["matcher"]} if check.get("matcher") else None,
+              "Tags": _elb_tags(inputs.get("tags"))}
+    problems = _shape_problems(record, "elbv2", "CreateTargetGroup", params)
+    problems += [Problem(_label(record), f"target group name {name!r} {p}") for p in lb_name_problems(name)]
+    return [Measure(_label(record), "target group name (characters)", len(name), LB_NAME)], problems
+
+
+def _listener(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+
+    params = {"LoadBalancerArn": inputs.get("loadBalancerArn"), "Protocol": inputs.get("protocol"),
+              "Port": inputs.get("port"), "SslPolicy": inputs.get("sslPolicy"),
+              "Certificates": [{"CertificateArn": inputs["certificateArn"]}] if inputs.get("certificateArn") else None,
+              "DefaultActions": [_lb_action(a) for a in inputs.get("defaultActions") or []]}
+    return [], _shape_problems(record, "elbv2", "CreateListener", params)
+
+
+def _lb_action(a: dict) -> dict:
+    """A listener's or rule's action, from the provider's shape to the API's."""
+    redirect, fixed, forward = a.get("redirect"), a.get("fixedResponse"), a.get("forward")
+    return {k: v for k, v in {
+        "Type": a.get("type"), "TargetGroupArn": a.get("targetGroupArn"),
+        "RedirectConfig": {"Protocol": redirect.get("protocol"), "Port": redirect.get("port"),
+                           "StatusCode": redirect.get("statusCode")} if redirect else None,
+        "FixedResponseConfig": {k: v for k, v in {"StatusCode": fixed.get("statusCode"),
+                                                  "ContentType": fixed.get("contentType"),
+                                                  "MessageBody": fixed.get("messageBody")}.items() if v}
+        if fixed else None,
+        "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": g.get("arn"), "Weight": g.get("weight")}
+                                           for g in forward.get("targetGroups") or []]} if forward else None,
+    }.items() if v}
+
+
+def _listener_rule(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    conditions = []
+    for condition in inputs.get("conditions") or []:
+        if condition.get("hostHeader"):
+            conditions.append({"Field": "host-header", "HostHeaderConfig": {"Values": condition["hostHeader"]["values"]}})
+        if condition.get("pathPattern"):
+            conditions.append({"Field": "path-pattern", "PathPatternConfig": {"Values": condition["pathPattern"]["values"]}})
+    params = {"ListenerArn": inputs.get("listenerArn"), "Priority": inputs.get("priority"), "Conditions": conditions,
+              "Actions": [_lb_action(a) for a in inputs.get("actions") or []], "Tags": _elb_tags(inputs.get("tags"))}
+    return [], _shape_problems(record, "elbv2", "CreateRule", params)
+
+
+def _efs(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    params = {"CreationToken": inputs.get("creationToken") or record["name"],
+              # KmsKeyId left out: under mocks it is no real key id (the key's own tests check it).
+              "PerformanceMode": inputs.get("performanceMode"), "Encrypted": inputs.get("encrypted"),
+              "ThroughputMode": inputs.get("throughputMode"),
+              "Tags": _elb_tags(inputs.get("tags"))}
+    return [], _shape_problems(record, "efs", "CreateFileSystem", params)
+
+
+def _efs_access_point(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    user, root = inputs.get("posixUser") or {}, inputs.get("rootDirectory") or {}
+    info = root.get("creationInfo") or {}
+    params = {"ClientToken": record["name"], "FileSystemId": inputs.get("fileSystemId"),
+              "PosixUser": {"Uid": user.get("uid"), "Gid": user.get("gid")} if user else None,
+              "RootDirectory": {"Path": root.get("path"), "CreationInfo": {
+                  "OwnerUid": info.get("ownerUid"), "OwnerGid": info.get("ownerGid"),
+                  "Permissions": info.get("permissions")} if info else None} if root else None,
+              "Tags": _elb_tags(inputs.get("tags"))}
+    if params["RootDirectory"] and params["RootDirectory"]["CreationInfo"] is None:
+        del params["RootDirectory"]["CreationInfo"]
+    return [], _shape_problems(record, "efs", "CreateAccessPoint", params)
+
+
+def _scaling_policy(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    tracking = inputs.get("targetTrackingScalingPolicyConfiguration") or {}
+    metric = tracking.get("predefinedMetricSpecification") or {}
+    params = {"PolicyName": _name(record), "ServiceNamespace": inputs.get("serviceNamespace"),
+              "ResourceId": inputs.get("resourceId"), "ScalableDimension": inputs.get("scalableDimension"),
+              "PolicyType": inputs.get("policyType"),
+              "TargetTrackingScalingPolicyConfiguration": {
+                  "TargetValue": tracking.get("targetValue"),
+                  "PredefinedMetricSpecification": {k: v for k, v in {
+                      "PredefinedMetricType": metric.get("predefinedMetricType"),
+                      "ResourceLabel": metric.get("resourceLabel")}.items() if v},
+                  "ScaleInCooldown": tracking.get("scaleInCooldown"), "ScaleOutCooldown": tracking.get("scaleOutCooldown")}
+              if tracking else None}
+    return [], _shape_problems(record, "application-autoscaling", "PutScalingPolicy", params)
+
+
+def _metric_alarm(record: dict) -> tuple[list[Measure], list[Problem]]:
+    inputs = record["inputs"]
+    period, periods = _plain(inputs.get("period")), _plain(inputs.get("evaluationPeriods"))
+    dimensions = inputs.get("dimensions") or {}
+    params = {"AlarmName": _name(record), "AlarmDescription": inputs.get("alarmDescription"),
+              "ComparisonOperator": inputs.get("comparisonOperator"), "EvaluationPeriods": periods,
+              "Threshold": inputs.get("threshold"), "TreatMissingData": inputs.get("treatMissingData"),
+              "Namespace": inputs.get("namespace"), "MetricName": inputs.get("metricName"), "Period": period,
+              "Statistic": inputs.get("statistic"), "ExtendedStatistic": inputs.get("extendedStatistic"),
+              "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()] or None,
+              "AlarmActions": inputs.get("alarmActions"), "OKActions": inputs.get("okActions"),
+              "Metrics": [_metric_query(q) for q in inputs.get("metricQueries") or []] or None}
+    problems = _shape_problems(record, "cloudwatch", "PutMetricAlarm", params)
+    if period and periods:
+        ceiling = ALARM_WINDOW_LONG if period >= 3600 else ALARM_WINDOW
+        if period * periods > ceiling:
+            problems.append(Problem(_label(record), f"period {period} s x {periods} evaluation periods is above "
+                                                    f"CloudWatch's {ceiling} s"))
+        if period not in (10, 20, 30) and period % 60:
+            problems.append(Problem(_label(record), f"period {period} s is not 10, 20, 30 or a multiple of 60"))
+    return [], problems
+
+
+def _schedule(record: dict) -> tuple[list[Measure], list[Problem]]:
+    """EventBridge Scheduler's CreateSchedule, with an ECS RunTask target."""
+    inputs = record["inputs"]
+    target = inputs.get("target") or {}
+    ecs = target.get("ecsParameters") or {}
+    network = ecs.get("networkConfiguration") or {}
+    retry = target.get("retryPolicy") or {}
+    public = network.get("assignPublicIp")
+    params = {"Name": _name(record), "ScheduleExpression": inputs.get("scheduleExpression"),
+              "ScheduleExpressionTimezone": inputs.get("scheduleExpressionTimezone"),
+              "FlexibleTimeWindow": {"Mode": (inputs.get("flexibleTimeWindow") or {}).get("mode")},
+              "Target": {"Arn": target.get("arn"), "RoleArn": target.get("roleArn"),
+                         "RetryPolicy": {"MaximumRetryAttempts": retry.get("maximumRetryAttempts"),
+                                         "MaximumEventAgeInSeconds": retry.get("maximumEventAgeInSeconds")}
+                         if retry else None,
+                         "EcsParameters": {k: v for k, v in {
+                             "TaskDefinitionArn": ecs.get("taskDefinitionArn"), "LaunchType": ecs.get("launchType"),
+                             "PlatformVersion": ecs.get("platformVersion"), "TaskCount": ecs.get("taskCount"),
+                             "NetworkConfiguration": {"awsvpcConfiguration": {
+                                 "Subnets": network.get("subnets"), "SecurityGroups": network.get("securityGroups"),
+                                 "AssignPublicIp": None if public is None else ("ENABLED" if public else "DISABLED")}}
+                             if network else None}.items() if v is not None} if ecs else None}}
+    params["Target"] = {k: v for k, v in params["Target"].items() if v is not None}
+    return [], _shape_problems(record, "scheduler", "CreateSchedule", params)
+
+
+def _metric_query(query: dict) -> dict:
+    metric = query.get("metric")
+    found = {"Id": query.get("id"), "Expression": query.get("expression"), "Label": query.get("label"),
+             "ReturnData": query.get("returnData")}
+    if metric:
+        found["MetricStat"] = {"Metric": {"Namespace": metric.get("namespace"), "MetricName": metric.get("metricName"),
+                                          "Dimensions": [{"Name": k, "Value": v}
+                                                         for k, v in (metric.get("dimensions") or {}).items()]},
+                               "Period": metric.get("period"), "Stat": metric.get("stat")}
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def _kms_alias(record: dict) -> tuple[list[Measure], list[Problem]]:
@@ -343,10 +614,18 @@ CHECKS = {
     "aws:ssm/parameter:Parameter": _parameter,
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
-    "aws:lb/loadBalancer:LoadBalancer": _limited_name("load balancer name", LB_NAME),
-    "aws:alb/loadBalancer:LoadBalancer": _limited_name("load balancer name", LB_NAME),
-    "aws:lb/targetGroup:TargetGroup": _limited_name("target group name", LB_NAME),
-    "aws:alb/targetGroup:TargetGroup": _limited_name("target group name", LB_NAME),
+    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:alb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:lb/targetGroup:TargetGroup": _target_group,
+    "aws:alb/targetGroup:TargetGroup": _target_group,
+    "aws:lb/listener:Listener": _listener,
+    "aws:lb/listenerRule:ListenerRule": _listener_rule,
+    "aws:ecs/service:Service": _ecs_service,
+    "aws:efs/fileSystem:FileSystem": _efs,
+    "aws:efs/accessPoint:AccessPoint": _efs_access_point,
+    "aws:appautoscaling/policy:Policy": _scaling_policy,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
+    "aws:scheduler/schedule:Schedule": _schedule,
     "aws:rds/instance:Instance": _rds_instance,
     "aws:ecs/taskDefinition:TaskDefinition": _container_definitions,
     "aws:kms/alias:Alias": _kms_alias,

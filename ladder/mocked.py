@@ -8,6 +8,7 @@ parent), which Pulumi's mocks do not pass on.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -122,8 +123,23 @@ class Mocks(pulumi.runtime.Mocks):
             state["publicIp"] = "198.51.100.10"
         if args.typ == "aws:ssm/document:Document":
             state["latestVersion"] = "1"
+        if args.typ == "aws:acm/certificate:Certificate":  # what ACM answers for DNS validation
+            state["domainValidationOptions"] = [{
+                "domainName": state["domainName"], "resourceRecordName": f"_0123abcd.{state['domainName']}.",
+                "resourceRecordType": "CNAME", "resourceRecordValue": "_4567ef.acm-validations.aws."}]
+        if args.typ == "aws:rds/instance:Instance":
+            state.setdefault("address", f"{state.get('identifier', args.name)}.abcdefghijkl.{self.region}.rds.amazonaws.com")
+        if args.typ == "aws:lb/loadBalancer:LoadBalancer":
+            state.update(dnsName=f"{state.get('name', args.name)}-1234.{self.region}.elb.amazonaws.com",
+                         zoneId="Z0MOCKELBZONE", arnSuffix=f"app/{state.get('name', args.name)}/0123456789abcdef")
+        if args.typ == "aws:lb/targetGroup:TargetGroup":
+            state["arnSuffix"] = f"targetgroup/{state.get('name', args.name)}/0123456789abcdef"
         if args.typ == "random:index/randomPassword:RandomPassword":
             state["result"] = f"generated-{args.name}"
+        if args.typ == "aws:efs/fileSystem:FileSystem":  # EFS's API checks the id's shape (fs-<hex>)
+            file_system_id = "fs-" + hashlib.sha256(args.name.encode()).hexdigest()[:17]
+            state["arn"] = f"arn:aws:elasticfilesystem:{self.region}:{ACCOUNT}:file-system/{file_system_id}"
+            return file_system_id, state
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs):

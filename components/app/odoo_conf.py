@@ -31,7 +31,14 @@ def db_options(service: OdooService, database: Optional[ExternalDatabase]) -> di
             "db_sslrootcert": database.rootcert, "db_maxconn": str(database.maxconn)}
 
 
-def render_odoo_conf(service: OdooService, database: Optional[ExternalDatabase] = None) -> str:
+# Step 7 runs two kinds of task from one config: web tasks leave cron to the one cron task (cron on a
+# web task takes its workers), and the cron task serves no HTTP. "host" is steps 0-6: one Odoo does both.
+ROLES = ("host", "web", "cron")
+
+
+def render_odoo_conf(service: OdooService, database: Optional[ExternalDatabase] = None, role: str = "host") -> str:
+    if role not in ROLES:
+        raise ValueError(f"role {role!r} is not one of {ROLES}")
     options = {
         **db_options(service, database),
         "db_user": DB_USER,
@@ -56,5 +63,9 @@ def render_odoo_conf(service: OdooService, database: Optional[ExternalDatabase] 
     if service.own_image:
         # The repository's addons/, baked into the stack's own image; Odoo adds its own addons to the path.
         options["addons_path"] = ADDONS_DIR
+    if role == "web":
+        options["max_cron_threads"] = "0"
+    elif role == "cron":
+        options["http_enable"] = "False"
     lines = ["[options]"] + [f"{key} = {value}" for key, value in options.items()]
     return "\n".join(lines) + "\n"

@@ -63,8 +63,10 @@ RDS_USE_ACTIONS = ("kms:DescribeKey", "kms:Encrypt", "kms:Decrypt", "kms:Generat
 RDS_GRANT_ACTIONS = ("kms:CreateGrant",)
 
 
-def rds_statements(root: str, region: str, account_id: str, host_role_arn: str = "") -> list[dict]:
-    through_rds = {"kms:ViaService": f"rds.{region}.amazonaws.com", "kms:CallerAccount": account_id}
+def rds_statements(root: str, region: str, account_id: str, host_role_arn: str = "", service: str = "rds",
+                   name: str = "Rds") -> list[dict]:
+    """Also EFS's (step 7: the filestore under the stack's key), which needs the same rights."""
+    through_rds = {"kms:ViaService": f"{service}.{region}.amazonaws.com", "kms:CallerAccount": account_id}
     host = [{"Sid": "HostDecryptRdsMasterViaSecretsManager", "Effect": "Allow", "Principal": {"AWS": host_role_arn},
              "Action": list(HOST_ACTIONS), "Resource": "*",
              "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com",
@@ -72,16 +74,16 @@ def rds_statements(root: str, region: str, account_id: str, host_role_arn: str =
     # The host reads RDS's master secret (the move, Odoo's role password) through Secrets Manager,
     # whatever store holds the stack's own secrets.
     return host + [
-        {"Sid": "DeployerUseViaRds", "Effect": "Allow", "Principal": {"AWS": root},
+        {"Sid": f"DeployerUseVia{name}", "Effect": "Allow", "Principal": {"AWS": root},
          "Action": list(RDS_USE_ACTIONS), "Resource": "*", "Condition": {"StringEquals": through_rds}},
-        {"Sid": "DeployerGrantViaRds", "Effect": "Allow", "Principal": {"AWS": root},
+        {"Sid": f"DeployerGrantVia{name}", "Effect": "Allow", "Principal": {"AWS": root},
          "Action": list(RDS_GRANT_ACTIONS), "Resource": "*",
          "Condition": {"StringEquals": through_rds, "Bool": {"kms:GrantIsForAWSResource": "true"}}},
     ]
 
 
 def key_policy(partition: str, region: str, account_id: str, host_role_arn: str, store: str,
-               registry: bool = False, rds: bool = False) -> dict:
+               registry: bool = False, rds: bool = False, efs: bool = False) -> dict:
     check_store(store)
     check_account_place(partition, region, account_id)
     check("host_role_arn", host_role_arn, _ROLE_ARN, "arn:<partition>:iam::<account>:role/<name>")
@@ -105,6 +107,8 @@ def key_policy(partition: str, region: str, account_id: str, host_role_arn: str,
                                             "kms:CallerAccount": account_id}}})
     if rds:
         statements += rds_statements(root, region, account_id, host_role_arn)
+    if efs:
+        statements += rds_statements(root, region, account_id, service="elasticfilesystem", name="Efs")
     return {"Version": "2012-10-17", "Statement": statements}
 
 

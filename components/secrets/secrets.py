@@ -26,6 +26,8 @@ class SecretsArgs:
     registry: bool = False  # step 6: ECR encrypts the stack's image repository with this key
     # RDS (step 5 on) encrypts with this key too.
     rds: bool = False
+    # Step 7: EFS encrypts the filestore with this key.
+    efs: bool = False
 
 
 class Secrets(pulumi.ComponentResource):
@@ -36,7 +38,7 @@ class Secrets(pulumi.ComponentResource):
         account = aws.get_caller_identity().account_id
         policy = pulumi.Output.from_input(args.host_role_arn).apply(
             lambda role: json.dumps(key_policy("aws", args.region, account, role, args.store,
-                                               registry=args.registry, rds=args.rds)))
+                                               registry=args.registry, rds=args.rds, efs=args.efs)))
         key = aws.kms.Key(f"{name}-key", description=f"odoo-ladder {args.stack}: the stack's secrets",
                           enable_key_rotation=True, deletion_window_in_days=30, policy=policy,
                           tags={"odoo-ladder:stack": args.stack},
