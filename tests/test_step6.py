@@ -1,23 +1,22 @@
 """Step 6 under mocks, on each database kind it may run on: the example stack plans, registers the
 repository, the CI identities and the host's pull right, and delivers the pushed digest.
 
-DATABASES lists the kinds this release opens step 6 on. Step 6 on RDS comes with step 5: add
-`"rds": {"kind": "rds"}` once `database:rds` is in configs/gates.py BUILT, and every test below
-runs on it too (the RDS-only expectations are already written, keyed by kind).
+DATABASES lists the kinds step 6 runs on: the container database (the roadmap's 1 -> 2/3 -> 6 -> 5 -> 7
+takes step 6 before step 5) and RDS (the step's own preset); every test below runs on both.
 """
 import json
 
 import pytest
 
 from configs.errors import ConfigError
-from configs.gates import BUILT, max_built_step, on_container_database
+from configs.gates import max_built_step
 from configs.load import from_mapping
 from ladder.mocked import run_stack, stack_config
 from tests.stacks import ROOT, compose_of, delivered_file
 
 EXAMPLE = str(ROOT / "configs" / "stacks" / "step6.yaml")
 # database kind -> the example's odoo-ladder:database settings for it.
-DATABASES = {"container": {"kind": "container"}}
+DATABASES = {"container": {"kind": "container"}, "rds": {"kind": "rds"}}
 
 
 def step6(kind: str) -> dict:
@@ -64,17 +63,11 @@ def test_the_host_runs_the_digest_and_the_database_of_its_kind(run):
         assert result.of_type("aws:rds/instance:Instance")
 
 
-def test_step_6_on_rds_waits_for_rds_to_be_built():
-    if "database:rds" in BUILT:
-        pytest.skip("RDS is built: step 6 on RDS is a DATABASES entry now")
-    assert on_container_database(6) and max_built_step() == 4
-    with pytest.raises(ConfigError, match="odoo-ladder:database.kind: step 6 puts the database on RDS"):
-        from_mapping("prod", {**step6("container"), "odoo-ladder:database": json.dumps({"kind": "rds"})})
-    # Without the explicit kind the preset's RDS is refused the same way, naming the way through.
+def test_step_6_without_a_database_kind_takes_rds_from_its_preset():
+    assert max_built_step() >= 6
     config = step6("container")
     del config["odoo-ladder:database"]
-    with pytest.raises(ConfigError, match="set odoo-ladder:database.kind: container"):
-        from_mapping("prod", config)
+    assert from_mapping("prod", config).components.database == "rds"
 
 
 def test_step_7_stays_refused_and_names_what_is_missing():

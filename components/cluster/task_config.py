@@ -53,5 +53,5 @@ def task_odoo_conf(cfg: LadderConfig, role: str, db_host: str) -> str:
                       max_cron_threads=CRON_THREADS)
     memory = memory_limits(cluster.memory, workers) if role == "web" else memory_limits(cluster.cron_memory,
                                                                                           CRON_THREADS)
-    return with_options(render_odoo_conf(service, role), {
+    return with_options(render_odoo_conf(service, role=role), {
         "db_maxconn": str(budget(cfg).db_maxconn), "db_sslmode": DB_SSLMODE, **memory})
