@@ -177,6 +177,10 @@ def _step_problems(settings: StackSettings, components: Components) -> list[str]
             if present and settings.step <= LOCAL_MAX_STEP:
                 problems.append(f"odoo-ladder:{key}.enabled: this component needs AWS; set odoo-ladder:target "
                                 f"to aws, or remove odoo-ladder:{key} from the local stack")
+        if components.database == "rds" and settings.step <= LOCAL_MAX_STEP:
+            problems.append("odoo-ladder:database.kind: RDS is an AWS service; the local target keeps PostgreSQL in a "
+                            "container: remove odoo-ladder:database.kind (or set it to container), or set "
+                            "odoo-ladder:target to aws")
     return problems
 
 

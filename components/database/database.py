@@ -79,7 +79,7 @@ class Database(pulumi.ComponentResource):
         aws.vpc.SecurityGroupIngressRule(f"{name}-from-app", security_group_id=group.id, ip_protocol="tcp",
                                          from_port=PORT, to_port=PORT,
                                          referenced_security_group_id=args.app_security_group_id,
-                                         description="PostgreSQL from the app's security group", opts=child)
+                                         description="PostgreSQL from the app's security group", tags=tags, opts=child)
 
         parameter_group = aws.rds.ParameterGroup(
             f"{name}-parameters", family=FAMILY, description=f"odoo-ladder {cfg.stack}: TLS only, slow statements",
