@@ -36,6 +36,7 @@ behaviour, not re-read here):
 - aws_s3_object (BucketObjectv2): internal/service/s3/object.go @033c721b (read)
 - aws_route53_record: internal/service/route53/record.go @00655c16 (read)
 - aws_cloudwatch_log_group: internal/service/logs/group.go @0073593e (read)
+- aws_cloudwatch_metric_alarm: internal/service/cloudwatch/metric_alarm.go @e33a89d0 (read)
 - aws_s3_bucket: internal/service/s3/bucket.go @0070bcd1 (bucket, bucket_prefix read; object_lock_enabled
   from the docs); aws_route_table, aws_s3_bucket_lifecycle_configuration, the object lock configuration
   and the legacy aws_s3_bucket_object: from the docs, not re-read.
@@ -109,6 +110,8 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     # Route53 and CloudWatch Logs (read). A changed set_identifier is handled without a replace.
     "aws:route53/record:Record": {"name", "zoneId"},
     "aws:cloudwatch/logGroup:LogGroup": {"logGroupClass", "name", "namePrefix"},
+    # aws_cloudwatch_metric_alarm (read): only the alarm's name forces a new alarm.
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {"name"},
     # terraform-provider-random: every argument RequiresReplace.
     "random:index/randomPassword:RandomPassword": {ANY},
     # pulumi-command: see CONDITIONAL for a Command without an `update` command.
