@@ -41,6 +41,7 @@ behaviour, not re-read here):
 - aws_iam_openid_connect_provider: internal/service/iam/openid_connect_provider.go @1265e584 (read; newer
   versions update client_id_list in place, so a replacement shown for it may be an update)
 - aws_cloudwatch_log_group: internal/service/logs/group.go @0073593e (read)
+- aws_cloudwatch_metric_alarm: internal/service/cloudwatch/metric_alarm.go @e33a89d0 (read)
 - aws_s3_bucket: internal/service/s3/bucket.go @0070bcd1 (bucket, bucket_prefix read; object_lock_enabled
   from the docs); aws_route_table, aws_s3_bucket_lifecycle_configuration, the object lock configuration
   and the legacy aws_s3_bucket_object: from the docs, not re-read.
@@ -121,6 +122,8 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     # IAM for CI (read): a managed policy's document is a new version; the provider's thumbprints update.
     "aws:iam/policy:Policy": {"description", "name", "namePrefix", "path"},
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {"clientIdLists", "url"},
+    # aws_cloudwatch_metric_alarm (read): only the alarm's name forces a new alarm.
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {"name"},
     # terraform-provider-random: every argument RequiresReplace.
     "random:index/randomPassword:RandomPassword": {ANY},
     # pulumi-command: see CONDITIONAL for a Command without an `update` command.

@@ -73,6 +73,7 @@ def test_the_delivery_installs_the_backup_with_the_real_bucket_name(step4):
 def test_cloudwatch_logs_ship_every_container_to_the_stack_group():
     run = run_stack(aws(4, logs={"cloudwatch": True}), stack="prod")
     group = run.one("aws:cloudwatch/logGroup:LogGroup").inputs
+    assert group["tags"] == {"odoo-ladder:stack": "prod"}  # the policy pack's stack-tag rule
     assert group["name"] == "/odoo-ladder/prod" and group["retentionInDays"] == 30
     compose = compose_of(run)
     assert {s["logging"]["driver"] for s in compose["services"].values()} == {"awslogs"}

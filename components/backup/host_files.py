@@ -85,9 +85,6 @@ def render_host_files(cfg: LadderConfig, bucket: str) -> dict[str, str]:
         "RESTORE_DATABASE_ENV": database_env_file(project),
         "RESTORE_ODOO_CONF": f"{host_secrets_dir(project)}/odoo.conf",
         "RESTORE_SECRETS_CREDENTIALS": "instance",
-        # Two sessions load the rows at once: one large table (attachments in the database) decodes
-        # on both of the host's cores (docs/backup.md, "Figures").
-        "RESTORE_JOBS": "2",
     }
     env = "".join(f"{key}={shlex.quote(value)}\n" for key, value in restore_defaults.items())
     return {

@@ -45,7 +45,8 @@ class Logs(pulumi.ComponentResource):
         super().__init__("odoo-ladder:logs:Logs", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         group = aws.cloudwatch.LogGroup(f"{name}-group", name=log_group_name(args.stack),
-                                        retention_in_days=RETENTION_DAYS, opts=child)
+                                        retention_in_days=RETENTION_DAYS, opts=child,
+                                        tags={"odoo-ladder:stack": args.stack})
         aws.iam.RolePolicy(f"{name}-host", role=args.host_role, opts=child,
                            policy=group.arn.apply(lambda arn: json.dumps(host_logs_policy(arn))))
         self.group_name = group.name

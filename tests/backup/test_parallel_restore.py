@@ -47,10 +47,3 @@ def test_a_refused_session_fails_the_parallel_restore_and_leaves_nothing(pg, mot
     assert pg.databases() == before
     assert not [n for n in os.listdir(os.path.join(data_dir, "filestore")) if "refused" in n]
 
-
-def test_the_host_restores_with_two_sessions():
-    from components.backup.host_files import render_host_files
-    from configs.load import from_mapping
-    from tests.backup.test_host_files import host_env
-    from tests.stacks import aws
-    assert host_env(render_host_files(from_mapping("prod", aws(4)), "prod-backups"))["RESTORE_JOBS"] == "2"
