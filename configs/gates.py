@@ -146,6 +146,9 @@ def _step_problems(settings: StackSettings, components: Components) -> list[str]
         if settings.step > LOCAL_MAX_STEP:
             problems.append(f"odoo-ladder:step: the local target goes up to step {LOCAL_MAX_STEP}; set "
                             f"odoo-ladder:target to aws for steps 3-{max_built_step()}")
+        if components.database == "rds":
+            problems.append("odoo-ladder:database.kind: rds needs AWS (RDS is a managed AWS database); set "
+                            "odoo-ladder:target to aws, or remove odoo-ladder:database.kind from the local stack")
         aws_only = {"secrets": components.secrets, "backup": components.backup, "logs": components.logs}
         for key, present in aws_only.items():
             if present and settings.step <= LOCAL_MAX_STEP:
