@@ -57,6 +57,9 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         database = Database("database", DatabaseArgs(cfg, network.vpc_id, network.zones, host.security_group_id,
                                                      key_arn, host_role_name=host.role_name))
         outputs["database_address"] = database.address
+        if database.export is not None:  # `ladder snapshot-export` takes these
+            outputs.update(snapshot_export_bucket=database.export.bucket, snapshot_export_role=database.export.role_arn,
+                           kms_key_arn=key_arn)
     credentials = Credentials("credentials", CredentialsArgs(
         cfg, reader_role=host.role_name if host else None, kms_key_arn=key_arn))
     outputs["admin_password"] = credentials.values["admin_password"]

@@ -171,16 +171,15 @@ def _step_problems(settings: StackSettings, components: Components) -> list[str]
         if settings.step > LOCAL_MAX_STEP:
             problems.append(f"odoo-ladder:step: the local target goes up to step {LOCAL_MAX_STEP}; set "
                             f"odoo-ladder:target to aws for steps 3-{max_built_step()}")
-        aws_only = {"secrets": components.secrets, "backup": components.backup, "logs": components.logs,
+        if components.database == "rds":
+            problems.append("odoo-ladder:database.kind: rds needs AWS (RDS is a managed AWS database); set "
+                            "odoo-ladder:target to aws, or remove odoo-ladder:database.kind from the local stack")
+                aws_only = {"secrets": components.secrets, "backup": components.backup, "logs": components.logs,
                     "registry": components.registry}
         for key, present in aws_only.items():
             if present and settings.step <= LOCAL_MAX_STEP:
                 problems.append(f"odoo-ladder:{key}.enabled: this component needs AWS; set odoo-ladder:target "
                                 f"to aws, or remove odoo-ladder:{key} from the local stack")
-        if components.database == "rds" and settings.step <= LOCAL_MAX_STEP:
-            problems.append("odoo-ladder:database.kind: RDS is an AWS service; the local target keeps PostgreSQL in a "
-                            "container: remove odoo-ladder:database.kind (or set it to container), or set "
-                            "odoo-ladder:target to aws")
     return problems
 
 

@@ -168,6 +168,9 @@ class DatabaseSettings(Model):
     allow_move_back: bool = False
     # The container's data volume is kept after the move until this is set.
     retire_container: bool = False
+    # An S3 bucket, an IAM role and a KMS grant for exporting RDS snapshots (Parquet, for analytics:
+    # NOT restorable; the Step 4 sets and RDS's own snapshots are the restorable copies).
+    snapshot_export: bool = False
 
     @field_validator("engine_version", "instance_class", "backup_window", "maintenance_window")
     @classmethod

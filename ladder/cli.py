@@ -138,6 +138,29 @@ def _doctor(args) -> int:
     return code
 
 
+def _snapshot_export(args) -> int:
+    import boto3
+
+    from components.database.identifiers import instance_identifier
+    from ladder.snapshot_export import start_export
+    cfg = from_stack_file(args.stack)
+    if not cfg.settings.database.snapshot_export:
+        print("odoo-ladder:database.snapshot_export: set it to true and run `pulumi up` first (the bucket, the "
+              "export role and its KMS grant)", file=sys.stderr)
+        return 2
+    identifier = instance_identifier(cfg.stack)
+    try:
+        task = start_export(boto3.client("rds", region_name=cfg.region), identifier, args.bucket, args.role_arn,
+                            args.kms_key)
+    except LookupError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"export {task['ExportTaskIdentifier']} of {task['SourceArn']} started ({task['Status']}) into "
+          f"s3://{task['S3Bucket']}/{task['S3Prefix']}/: Parquet for analytics, not restorable "
+          f"(the restorable copies are RDS's snapshots and the Step 4 sets)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m ladder", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -198,6 +221,13 @@ def parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="pre-flight: what `pulumi up` needs and how to get what is missing")
     doctor.add_argument("stack", nargs="?", default="dev", help=stack_help + " (default: dev)")
     doctor.set_defaults(run=_doctor)
+    export = commands.add_parser("snapshot-export", help="export the newest automated RDS snapshot to S3 (Parquet, "
+                                                         "not restorable; database.snapshot_export)")
+    export.add_argument("stack", help=stack_help)
+    export.add_argument("--bucket", required=True, help="`pulumi stack output snapshot_export_bucket`")
+    export.add_argument("--role-arn", required=True, help="`pulumi stack output snapshot_export_role`")
+    export.add_argument("--kms-key", required=True, help="`pulumi stack output kms_key_arn`")
+    export.set_defaults(run=_snapshot_export)
     return root
 
 

@@ -72,14 +72,19 @@ def secrets_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     store, path = cfg.components.secrets, parameter_path(cfg.stack)
     results = [check_store(boto3.client(store, region_name=cfg.region), store,
                            {key: f"{path}/{key}" for key in SECRET_KEYS})]
+    results.append(_through_host(cfg, target, "no secret on the host's disk",
+                                 lambda run: check_host_disk(run, store, cfg.region, path)))
+    return results
+
+
+def _through_host(cfg: LadderConfig, target: Target, title: str, check) -> CheckResult:
+    """A check that runs commands on the stack's instance through SSM (found from the Elastic IP)."""
+    import boto3
+
     instance_id = target.instance_id or _instance_of(boto3.client("ec2", region_name=cfg.region), target.host)
     if instance_id is None:
-        results.append(CheckResult("no secret on the host's disk", False,
-                                   f"no instance holds the address {target.host}; pass --instance-id"))
-    else:
-        runner = ssm_runner(boto3.client("ssm", region_name=cfg.region), instance_id)
-        results.append(check_host_disk(runner, store, cfg.region, path))
-    return results
+        return CheckResult(title, False, f"no instance holds the address {target.host}; pass --instance-id")
+    return check(ssm_runner(boto3.client("ssm", region_name=cfg.region), instance_id))
 
 
 def _instance_of(ec2, public_ip: str) -> Optional[str]:
@@ -173,13 +178,8 @@ def database_checks(cfg: LadderConfig, target: Target) -> list[CheckResult]:
     results = [check_instance(instance, identifier),
                check_restorable(instance, datetime.datetime.now(datetime.timezone.utc)),
                check_force_ssl(rds, instance)]
-    instance_id = target.instance_id or _instance_of(boto3.client("ec2", region_name=cfg.region), target.host)
-    if instance_id is None:
-        results.append(CheckResult("Odoo's own connections to RDS use TLS", False,
-                                   f"no instance holds the address {target.host}; pass --instance-id"))
-    else:
-        runner = ssm_runner(boto3.client("ssm", region_name=cfg.region), instance_id)
-        results.append(check_odoo_tls(runner, project_name(cfg.stack), HOST_PROJECT_DIR))
+    results.append(_through_host(cfg, target, "Odoo's own connections to RDS use TLS",
+                                 lambda run: check_odoo_tls(run, project_name(cfg.stack), HOST_PROJECT_DIR)))
     return results
 
 

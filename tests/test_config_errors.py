@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from configs.errors import ConfigError
+from configs.gates import max_built_step
 from configs.load import from_mapping, from_stack_file
 from ladder.cli import main as ladder_main
 from ladder.mocked import StackRun, run_stack, stack_config
@@ -76,10 +77,12 @@ CASES = [
     Case("ami", aws(host={"ami": "ubuntu"}), "odoo-ladder:host.ami", "AMI id"),
     # Steps and components this release does not build.
     Case("step-7-all-off", aws(7, database={"kind": "container"}, registry={"enabled": False},
-                               cluster={"enabled": False}), "odoo-ladder:step", "set odoo-ladder:step: 6",
+                               cluster={"enabled": False}), "odoo-ladder:step",
+         f"set odoo-ladder:step: {max_built_step()}", absent=["database.enabled"]),
+    Case("step-beyond", aws(max_built_step() + 1), "odoo-ladder:step", f"the highest step is {max_built_step()}",
          absent=["database.enabled"]),
-    Case("local-step-4", local(step=4), "odoo-ladder:step", "to aws for steps 3-6", absent=["3-7"]),
-    Case("local-rds", local(database={"kind": "rds"}), "odoo-ladder:database.kind", "RDS is an AWS service"),
+    Case("local-step-4", local(step=4), "odoo-ladder:step", f"to aws for steps 3-{max_built_step()}", absent=["3-7"]),
+    Case("local-rds", local(database={"kind": "rds"}), "odoo-ladder:database.kind", "rds needs AWS"),
     Case("local-nginx-no-domain", local(step=2), "odoo-ladder:proxy.kind", "nginx + certbot needs a public name"),
     Case("local-traefik-no-domain", local(step=1, proxy={"kind": "traefik"}), "odoo-ladder:proxy.kind",
          "traefik needs a public name"),

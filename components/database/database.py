@@ -16,6 +16,7 @@ import pulumi_aws as aws
 
 from components.database import identifiers, settings
 from components.database.parameters import FAMILY, parameters
+from components.database.snapshot_export import SnapshotExport
 from configs.load import LadderConfig
 
 # Private subnets, one per zone, beside the network's public ones (10.42.0-1.0/24); no NAT:
@@ -79,7 +80,8 @@ class Database(pulumi.ComponentResource):
         aws.vpc.SecurityGroupIngressRule(f"{name}-from-app", security_group_id=group.id, ip_protocol="tcp",
                                          from_port=PORT, to_port=PORT,
                                          referenced_security_group_id=args.app_security_group_id,
-                                         description="PostgreSQL from the app's security group", tags=tags, opts=child)
+                                         description="PostgreSQL from the app's security group", tags=tags,
+                                         opts=child)
 
         parameter_group = aws.rds.ParameterGroup(
             f"{name}-parameters", family=FAMILY, description=f"odoo-ladder {cfg.stack}: TLS only, slow statements",
@@ -119,6 +121,9 @@ class Database(pulumi.ComponentResource):
             aws.iam.RolePolicy(f"{name}-master-read", role=args.host_role_name, opts=child,
                                policy=pulumi.Output.all(self.master_secret_arn, args.kms_key_arn).apply(
                                    lambda parts: json.dumps(master_read_policy(parts[0], parts[1], cfg.region))))
+        self.export = None
+        if db.snapshot_export:
+            self.export = SnapshotExport(name, cfg.stack, args.kms_key_arn, parent=self)
         self.identifier = identifier
         self.db_maxconn = settings.odoo_db_maxconn(cfg)
         self.address = instance.address

@@ -26,7 +26,7 @@ from components.delivery.bundle import render_bundle
 from configs.load import from_mapping
 from tests.database.move_run import ODOO_PASSWORD
 from tests.database.odoo_data import create_odoo_database
-from tests.database.rds_like import MASTER, MASTER_PASSWORD, RdsLikeCluster
+from tests.database.rds_like import MASTER, MASTER_PASSWORD
 from tests.peers import PG_BIN, PgCluster, require_postgres
 from tests.secrets.conftest import SecretStore, aws_env, boto_client, distro_python
 from tests.stacks import aws
@@ -70,15 +70,6 @@ def source():
     cluster = PgCluster()
     try:
         create_odoo_database(cluster, "odoo", 4)
-        yield cluster
-    finally:
-        cluster.destroy()
-
-
-@pytest.fixture
-def target(source):
-    cluster = RdsLikeCluster()
-    try:
         yield cluster
     finally:
         cluster.destroy()

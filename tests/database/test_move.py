@@ -15,7 +15,7 @@ import pytest
 
 from tests.database.move_run import ODOO_PASSWORD, SCRIPT, Move, load_script, wrapped_pg_bin
 from tests.database.odoo_data import create_odoo_database
-from tests.database.rds_like import MASTER, RdsLikeCluster
+from tests.database.rds_like import MASTER
 from tests.peers import PG_BIN, PgCluster, require_postgres
 from tests.tools import require_tool
 
@@ -30,15 +30,6 @@ def source():
     cluster = PgCluster()
     try:
         create_odoo_database(cluster, "odoo", MOVE_MIB)
-        yield cluster
-    finally:
-        cluster.destroy()
-
-
-@pytest.fixture
-def target(source):
-    cluster = RdsLikeCluster()
-    try:
         yield cluster
     finally:
         cluster.destroy()

@@ -54,6 +54,10 @@ def test_boto3_from_apt_without_recommends():
 def test_entrypoint_is_the_shipped_file_run_as_odoo():
     steps = instructions()
     copies = [shlex.split(args) for name, args in steps if name == "COPY"]
+    # The other COPY is the RDS CA bundle, from its named context (step 5; tests/image/test_build_context.py).
+    assert [c for c in copies if c[0].startswith("--from=")] == [
+        ["--from=rds-ca", "rds-global-bundle.pem", "/etc/odoo-ladder/rds-ca.pem"]]
+    copies = [c for c in copies if not c[0].startswith("--from=")]
     assert len(copies) == 1
     source, destination = copies[0]
     assert (DOCKERFILE.parent / source).is_file(), f"COPY source {source} missing from image/"
