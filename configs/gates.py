@@ -174,7 +174,7 @@ def _step_problems(settings: StackSettings, components: Components) -> list[str]
         if components.database == "rds":
             problems.append("odoo-ladder:database.kind: rds needs AWS (RDS is a managed AWS database); set "
                             "odoo-ladder:target to aws, or remove odoo-ladder:database.kind from the local stack")
-                aws_only = {"secrets": components.secrets, "backup": components.backup, "logs": components.logs,
+        aws_only = {"secrets": components.secrets, "backup": components.backup, "logs": components.logs,
                     "registry": components.registry}
         for key, present in aws_only.items():
             if present and settings.step <= LOCAL_MAX_STEP:
