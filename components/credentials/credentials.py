@@ -83,7 +83,10 @@ class Credentials(pulumi.ComponentResource):
                     # stays taken for its recovery window, and switching back would fail. Nothing is lost:
                     # the value lives in the stack's state and, by then, in the other store (docs/secrets.md).
                     recovery_window_in_days=0,
-                    tags={"odoo-ladder:stack": cfg.stack}, opts=child)
+                    # Protected, not retained: a `pulumi destroy` or a store switch stops at the preview until
+                    # you unprotect them, so none goes by accident; retained, one would keep its name taken
+                    # for ever (Secrets Manager has no overwrite) and a later switch back would fail.
+                    tags={"odoo-ladder:stack": cfg.stack}, opts=pulumi.ResourceOptions(parent=self, protect=True))
                 stored.append(aws.secretsmanager.SecretVersion(
                     f"{name}-{key}", secret_id=secret.id, secret_string=self.values[key], opts=child))
                 versions.append(stored[-1].version_id.apply(lambda v, key=key: f"{key}={v}"))

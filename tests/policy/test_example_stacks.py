@@ -1,10 +1,5 @@
-"""Every example stack passes `ladder check`.
-
-One known defect is kept as a strict xfail, so it turns into a failure the day it is fixed and the
-marker gets removed: with `secrets.store: secretsmanager` the credential secrets are neither protected
-nor retained (retaining them would make a store switch back fail: Secrets Manager has no overwrite;
-protecting them would block every store switch; docs/policy.md).
-"""
+"""Every example stack passes `ladder check`, and so does one on Secrets Manager (its credential
+secrets are protected, not retained: docs/secrets.md)."""
 import json
 
 from dataclasses import replace
@@ -39,7 +34,6 @@ def test_example_stack_passes_ladder_check(stack):
     assert [v.line() for v in violations(stack)] == []
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: Secrets Manager credentials neither protected nor retained")
 def test_a_secrets_manager_stack_passes_the_pack():
     config = dict(stack_config(str(EXAMPLES[4])))
     config["odoo-ladder:secrets"] = json.dumps({**json.loads(config.get("odoo-ladder:secrets", "{}")),
