@@ -11,7 +11,7 @@ Fargate has no host files and no tmpfs mounts, so:
 from __future__ import annotations
 
 from components.app.service import DATA_DIR, HTTP_PORT
-from components.cluster.sidecar import Sidecar
+from components.proxy.sidecar import Sidecar
 
 CONFIG_VOLUME = "config"
 FILESTORE_VOLUME = "filestore"

@@ -23,13 +23,9 @@ import pulumi_aws as aws
 
 from components.cluster.access_logs import PREFIX, access_log_policy
 from components.cluster.names import lb_name
-from components.cluster.sidecar import SIDECAR_PORT
+from components.proxy.sidecar import ALB_PRESERVE_HOST_HEADER, HEALTH_PATH, SIDECAR_PORT
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-# As components/proxy/sidecar.py ALB_PRESERVE_HOST_HEADER (step7edge): the Host the browser sent,
-# unchanged (with AWS's default the ALB may append the listener port, which would reach Odoo).
-PRESERVE_HOST_HEADER = True
-HEALTH_PATH = "/web/health"
 # In-flight requests of a stopping task may finish within this (Odoo's long requests are reports).
 DEREGISTRATION_DELAY = 60
 
@@ -90,7 +86,7 @@ class LoadBalancer(pulumi.ComponentResource):
             f"{name}-alb", name=lb_name(args.stack, "alb"), load_balancer_type="application", internal=False,
             subnets=args.subnet_ids, security_groups=[args.security_group_id], idle_timeout=args.idle_timeout,
             drop_invalid_header_fields=True, enable_deletion_protection=True,
-            preserve_host_header=PRESERVE_HOST_HEADER,
+            preserve_host_header=ALB_PRESERVE_HOST_HEADER,
             access_logs={"bucket": bucket.bucket, "prefix": PREFIX, "enabled": True}, tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
 

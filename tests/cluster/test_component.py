@@ -6,7 +6,7 @@ import pytest
 
 from components.app.service import ODOO_UID_GID
 from components.cluster.load_balancer import TLS_POLICY
-from components.cluster.sidecar import SIDECAR_PORT
+from components.proxy.sidecar import SIDECAR_PORT
 from tests.cluster.stack import IMAGE, run7
 
 SERVICE = "aws:ecs/service:Service"
@@ -206,7 +206,7 @@ def test_web_tasks_run_no_cron_and_the_cron_task_serves_no_http(run):
     assert web["max_cron_threads"] == "0" and web.get("http_enable", "True") == "True"
     assert cron["http_enable"] == "False" and int(cron["max_cron_threads"]) >= 1
     assert web["workers"] == "3"  # 2 x 1 vCPU + 1
-    assert web["db_host"] == "odoo-ladder-prod.abcdefghijkl.eu-south-1.rds.amazonaws.com"
+    assert web["db_host"] == "odoo-ladder-prod.c0a1b2c3d4e5.eu-south-1.rds.amazonaws.com"
     assert web["db_sslmode"] == "require" and int(web["db_maxconn"]) >= 2
     assert web["proxy_mode"] == "True" and web["data_dir"] == "/var/lib/odoo"
 
