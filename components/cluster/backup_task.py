@@ -5,7 +5,7 @@ task's role), the filestore from EFS through the access point. A metric filter c
 sets for the backup-age alarm (components/cluster/alarm_specs.py).
 
 The script travels in the task definition (gzip + base64, about 13 KB of the 64 KiB), so the
-image needs nothing new but zstd (docs/step7.md, "Not built").
+image needs nothing new but zstd (image/Dockerfile installs it).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from components.cluster.alarm_specs import BACKUP_METRIC, backup_namespace
 from components.cluster.containers import CONFIG_DIR, backup_containers
 from components.cluster.names import ecs_name
 from components.cluster.policies import service_trust, task_policy, task_trust
-from components.cluster.task_config import DB_SSLMODE, task_odoo_conf
+from components.cluster.task_config import DB_PORT, task_odoo_conf
 from components.cluster.tasks import ARCHITECTURES, volumes
 from configs.load import LadderConfig
 
@@ -102,8 +102,8 @@ class BackupSchedule(pulumi.ComponentResource):
         def definitions(values: list) -> str:
             db_host, bucket, group = values
             environment = {"BACKUP_BUCKET": bucket, "BACKUP_PREFIX": BACKUP_PREFIX, "ODOO_DB": cfg.settings.odoo.db_name,
-                           "ODOO_VERSION": cfg.settings.odoo.version, "PGHOST": db_host, "PGPORT": "5432",
-                           "PGUSER": "odoo", "PGSSLMODE": DB_SSLMODE, "BACKUP_WORK_DIR": "/tmp/odoo-backup-work",
+                           "ODOO_VERSION": cfg.settings.odoo.version, "PGHOST": db_host, "PGPORT": str(DB_PORT),
+                           "PGUSER": "odoo", "BACKUP_WORK_DIR": "/tmp/odoo-backup-work",
                            "BACKUP_STATUS_FILE": "/tmp/odoo-backup/last-run.json"}
             return json.dumps(backup_containers(args.image, task_odoo_conf(cfg, "cron", db_host), packed_script(),
                                                 store, path, cfg.region, group, environment, COMMAND))

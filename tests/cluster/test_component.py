@@ -1,6 +1,7 @@
 """Step 7 under mocks: the ALB, the certificate, ECS, the tasks, EFS and RDS, property by property."""
 import configparser
 import json
+from pathlib import Path
 
 import pytest
 
@@ -207,8 +208,24 @@ def test_web_tasks_run_no_cron_and_the_cron_task_serves_no_http(run):
     assert cron["http_enable"] == "False" and int(cron["max_cron_threads"]) >= 1
     assert web["workers"] == "3"  # 2 x 1 vCPU + 1
     assert web["db_host"] == "odoo-ladder-prod.c0a1b2c3d4e5.eu-south-1.rds.amazonaws.com"
-    assert web["db_sslmode"] == "require" and int(web["db_maxconn"]) >= 2
+    assert int(web["db_maxconn"]) >= 2
     assert web["proxy_mode"] == "True" and web["data_dir"] == "/var/lib/odoo"
+
+
+@pytest.mark.parametrize("task", ["web", "cron", "backup"])
+def test_every_task_verifies_rds_against_the_bundle_the_image_carries(run, task):
+    from components.app.odoo_conf import DB_CA_PATH
+    found = containers(run, task) if task != "backup" else {
+        c["name"]: c for c in json.loads(run.named(TASK, "cluster-backup-definition").inputs["containerDefinitions"])}
+    conf = _conf(found["config"])
+    assert (conf["db_sslmode"], conf["db_sslrootcert"], conf["db_port"]) == ("verify-full", DB_CA_PATH, "5432")
+    # Odoo hands libpq db_sslmode only: the bundle reaches libpq (and pg_dump, psql) by environment.
+    env = {e["name"]: e["value"] for e in found["odoo" if task != "backup" else "backup"]["environment"]}
+    assert (env["PGSSLMODE"], env["PGSSLROOTCERT"]) == ("verify-full", DB_CA_PATH)
+    # The image puts the bundle there (a volume over /etc/odoo-ladder would hide it: the task's is beside).
+    dockerfile = (Path(__file__).parents[2] / "image" / "Dockerfile").read_text()
+    assert f"rds-global-bundle.pem {DB_CA_PATH}\n" in dockerfile
+    assert all(m["containerPath"] != "/etc/odoo-ladder" for c in found.values() for m in c.get("mountPoints", []))
 
 
 def test_workers_are_recycled_before_the_task_runs_out_of_memory(run):

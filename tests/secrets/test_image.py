@@ -47,13 +47,14 @@ def test_built_on_the_official_odoo_image_pinned_by_digest_as_in_images_py():
 
 def test_boto3_from_apt_without_recommends():
     runs = " ".join(args for name, args in instructions() if name == "RUN")
-    assert "apt-get install -y --no-install-recommends python3-boto3" in runs
+    assert "apt-get install -y --no-install-recommends python3-boto3 zstd" in runs  # zstd: the backup task
     assert "rm -rf /var/lib/apt/lists/*" in runs
 
 
 def test_entrypoint_is_the_shipped_file_run_as_odoo():
     steps = instructions()
-    copies = [shlex.split(args) for name, args in steps if name == "COPY"]
+    # The one COPY from image/ (the RDS CA bundle comes from the rds-ca named context).
+    copies = [shlex.split(args) for name, args in steps if name == "COPY" and not args.startswith("--from=")]
     assert len(copies) == 1
     source, destination = copies[0]
     assert (DOCKERFILE.parent / source).is_file(), f"COPY source {source} missing from image/"
