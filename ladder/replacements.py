@@ -35,6 +35,7 @@ behaviour, not re-read here):
   bucket_server_side_encryption_configuration.go @01606926 (read)
 - aws_s3_object (BucketObjectv2): internal/service/s3/object.go @033c721b (read)
 - aws_route53_record: internal/service/route53/record.go @00655c16 (read)
+- aws_db_instance: internal/service/rds/instance.go @00e4b238 (read; an older stored version)
 - aws_ecr_repository: internal/service/ecr/repository.go @af55dfb9 (read)
 - aws_ecr_lifecycle_policy: internal/service/ecr/lifecycle_policy.go @cde80b25 (read)
 - aws_iam_policy: internal/service/iam/policy.go @fd91d1b7 (read)
@@ -118,6 +119,13 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "aws:ecr/repository:Repository": {"encryptionConfigurations", "encryptionConfigurations.encryptionType",
                                       "encryptionConfigurations.kmsKey", "name"},
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": {"policy", "repository"},
+    # RDS (read, Steps 5-7): the class, storage, multi_az and the engine version change in place.
+    # `name` is the provider's deprecated alias of db_name (pulumi-aws 7 has no such input).
+    "aws:rds/instance:Instance": {
+        "availabilityZone", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "identifier",
+        "identifierPrefix", "kmsKeyId", "name", "ncharCharacterSetName", "restoreToPointInTime",
+        "s3Import.bucketName", "s3Import.bucketPrefix", "s3Import.ingestionRole", "s3Import.sourceEngine",
+        "s3Import.sourceEngineVersion", "snapshotIdentifier", "storageEncrypted", "timezone", "username"},
     # IAM for CI (read): a managed policy's document is a new version; the provider's thumbprints update.
     "aws:iam/policy:Policy": {"description", "name", "namePrefix", "path"},
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {"clientIdLists", "url"},

@@ -75,10 +75,12 @@ CASES = [
     Case("backup-time-25", aws(backup={"time": "25:00"}), "odoo-ladder:backup.time", "HH:MM"),
     Case("ami", aws(host={"ami": "ubuntu"}), "odoo-ladder:host.ami", "AMI id"),
     # Steps and components this release does not build.
-    Case("step-7-all-off", aws(7, database={"kind": "container"}, registry={"enabled": False},
-                               cluster={"enabled": False}), "odoo-ladder:step", "set odoo-ladder:step: 6",
-         absent=["database.enabled"]),
-    Case("local-step-4", local(step=4), "odoo-ladder:step", "to aws for steps 3-6", absent=["3-7"]),
+    # Step 7's cluster needs what steps 5 and 6 build: RDS and the registry's image.
+    Case("step-7-container-db", aws(7, database={"kind": "container"}), "odoo-ladder:cluster.enabled",
+         "set odoo-ladder:database.kind to rds (step 5) first", absent=["not built"]),
+    Case("step-7-no-registry", aws(7, registry={"enabled": False}), "odoo-ladder:registry.enabled",
+         "do not switch the registry off at step 7", absent=["not built"]),
+    Case("local-step-4", local(step=4), "odoo-ladder:step", "to aws for steps 3-7", absent=["3-6"]),
     Case("local-rds", local(database={"kind": "rds"}), "odoo-ladder:database.kind", "RDS is an AWS service"),
     Case("local-nginx-no-domain", local(step=2), "odoo-ladder:proxy.kind", "nginx + certbot needs a public name"),
     Case("local-traefik-no-domain", local(step=1, proxy={"kind": "traefik"}), "odoo-ladder:proxy.kind",

@@ -1,4 +1,4 @@
-"""The step-7 example (tests/cluster/step7.yaml) plans, stays inside AWS's limits and costs what
+"""The step-7 example (configs/stacks/step7.yaml) plans, stays inside AWS's limits and costs what
 docs/step7.md says, from the dated price table."""
 from pathlib import Path
 
@@ -8,7 +8,7 @@ from ladder.cost import line_items, load_table, total
 from ladder.limits import check
 from ladder.plan import plan
 
-EXAMPLE = str(Path(__file__).with_name("step7.yaml"))
+EXAMPLE = str(Path(__file__).parents[2] / "configs" / "stacks" / "step7.yaml")
 
 
 @pytest.fixture(scope="module")
