@@ -22,7 +22,7 @@ import pulumi_aws as aws
 from components.backup.policy import BACKUP_PREFIX, host_backup_policy
 from components.cluster.alarm_specs import BACKUP_METRIC, backup_namespace
 from components.cluster.containers import CONFIG_DIR, backup_containers
-from components.cluster.names import ecs_name
+from components.cluster.names import backup_task_role_name, ecs_name
 from components.cluster.policies import service_trust, task_policy, task_trust
 from components.cluster.task_config import DB_PORT, task_odoo_conf
 from components.cluster.tasks import ARCHITECTURES, volumes
@@ -90,7 +90,8 @@ class BackupSchedule(pulumi.ComponentResource):
         store = cfg.components.secrets or "ssm"
         path = f"/odoo-ladder/{cfg.stack}"
 
-        role = aws.iam.Role(f"{name}-task", assume_role_policy=json.dumps(task_trust("aws", cfg.region, account)),
+        role = aws.iam.Role(f"{name}-task", name=backup_task_role_name(cfg.stack),
+                            assume_role_policy=json.dumps(task_trust("aws", cfg.region, account)),
                             description=f"odoo-ladder {cfg.stack}: the backup task", tags=tags, opts=child)
         aws.iam.RolePolicy(f"{name}-task", role=role.name, opts=child, policy=pulumi.Output.all(
             args.kms_key_arn, args.file_system_arn, args.access_point_arn).apply(

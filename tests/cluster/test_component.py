@@ -113,16 +113,28 @@ def test_the_certificate_is_validated_by_dns_and_the_records_are_printed_without
     assert certificate["domainName"] == "erp.example.org" and certificate["validationMethod"] == "DNS"
     assert not run.of_type("aws:route53/record:Record")
     assert run.outputs["certificate_validation_records"][0]["type"] == "CNAME"
-    assert run.outputs["dns_record"]["value"].endswith(".elb.amazonaws.com")
+    assert run.outputs["alb_dns_name"].endswith(".elb.amazonaws.com")
 
 
-def test_with_a_zone_route53_validates_and_the_name_moves_to_the_alb():
-    run = run7(dns_zone_id="Z0123456789ABC")
-    records = {r.name: r.inputs for r in run.of_type("aws:route53/record:Record")}
-    assert set(records) == {"cluster-certificate-validation", "cluster-lb-site"}  # no host A record any more
-    assert records["cluster-lb-site"]["aliases"][0]["name"].endswith(".elb.amazonaws.com")
-    validation = run.one("aws:acm/certificateValidation:CertificateValidation").inputs
+def test_with_a_zone_the_sites_one_record_stays_on_the_host_until_the_cut_over():
+    before = run7(dns_zone_id="Z0123456789ABC")
+    records = {r.name: r.inputs for r in before.of_type("aws:route53/record:Record")}
+    # One record for the name on every step (components/dns): two would not survive the host's deletion.
+    assert set(records) == {"cluster-certificate-validation", "dns-a"}
+    assert records["dns-a"]["records"] == [before.outputs["public_ip"]] and "aliases" not in records["dns-a"]
+    validation = before.one("aws:acm/certificateValidation:CertificateValidation").inputs
     assert validation["validationRecordFqdns"]
+    after = run7(dns_zone_id="Z0123456789ABC", cluster={"cutover": True})
+    site = after.named("aws:route53/record:Record", "dns-a")
+    assert site.inputs["aliases"][0]["name"].endswith(".elb.amazonaws.com") and "records" not in site.inputs
+    assert site.urn == before.named("aws:route53/record:Record", "dns-a").urn  # the same record, updated
+    assert after.outputs["dns_record"]["type"] == "A (alias)"
+
+
+def test_without_a_zone_the_record_to_set_follows_the_cut_over():
+    assert run7().outputs["dns_record"]["type"] == "A"
+    record = run7(cluster={"cutover": True}).outputs["dns_record"]
+    assert record["type"] == "CNAME" and record["value"].endswith(".elb.amazonaws.com")
 
 
 # --- ECS ----------------------------------------------------------------------------------------------
@@ -326,6 +338,18 @@ def test_only_the_access_point_and_the_kept_host_may_mount_the_filestore(run):
     host = statements["HostCopiesTheFilestore"]  # the copy of the move 6 -> 7 (docs/step7.md)
     assert host["Principal"] == {"AWS": "arn:aws:iam::123456789012:role/host-role-0a1b2c3"}
     assert "elasticfilesystem:ClientRootAccess" in host["Action"]
+    # The host role's own policy: this file system only, through a mount target.
+    own = run.named("aws:iam/rolePolicy:RolePolicy", "cluster-filestore-host-copy")
+    assert own.inputs["role"] == "host-role-0a1b2c3"  # the mocked host role's name
+    (statement,) = json.loads(own.inputs["policy"])["Statement"]
+    assert statement["Resource"].startswith("arn:aws:elasticfilesystem:eu-south-1:123456789012:file-system/fs-")
+    assert sorted(statement["Action"]) == ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientRootAccess",
+                                           "elasticfilesystem:ClientWrite"]
+    assert statement["Condition"] == {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}
+    # and the host's group reaches the mount targets on NFS
+    rules = [r.inputs for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+             if r.inputs.get("referencedSecurityGroupId") == "host-sg-id" and r.inputs["fromPort"] != 5432]
+    assert [(r["fromPort"], r["toPort"], r["securityGroupId"]) for r in rules] == [(2049, 2049, "cluster-sg-efs-id")]
 
 
 def test_the_stack_key_lets_efs_use_it(run):
