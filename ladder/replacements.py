@@ -36,6 +36,9 @@ behaviour, not re-read here):
 - aws_s3_object (BucketObjectv2): internal/service/s3/object.go @033c721b (read)
 - aws_route53_record: internal/service/route53/record.go @00655c16 (read)
 - aws_db_instance: internal/service/rds/instance.go @00e4b238 (read; an older stored version)
+- aws_efs_file_system: internal/service/efs/file_system.go (read, a stored version; commit not recorded);
+  aws_efs_access_point @01606926, aws_efs_mount_target @0593466d, aws_efs_backup_policy @0053447c,
+  aws_efs_file_system_policy @087097a6 (read)
 - aws_ecr_repository: internal/service/ecr/repository.go @af55dfb9 (read)
 - aws_ecr_lifecycle_policy: internal/service/ecr/lifecycle_policy.go @cde80b25 (read)
 - aws_iam_policy: internal/service/iam/policy.go @fd91d1b7 (read)
@@ -126,6 +129,17 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
         "identifierPrefix", "kmsKeyId", "name", "ncharCharacterSetName", "restoreToPointInTime",
         "s3Import.bucketName", "s3Import.bucketPrefix", "s3Import.ingestionRole", "s3Import.sourceEngine",
         "s3Import.sourceEngineVersion", "snapshotIdentifier", "storageEncrypted", "timezone", "username"},
+    # EFS (read, Step 7): throughput, lifecycle and protection change in place; the access point changes only
+    # its tags in place (a new user or root directory is a new access point).
+    "aws:efs/fileSystem:FileSystem": {"availabilityZoneName", "creationToken", "encrypted", "kmsKeyId",
+                                      "performanceMode"},
+    "aws:efs/accessPoint:AccessPoint": {
+        "fileSystemId", "posixUser", "posixUser.gid", "posixUser.secondaryGids", "posixUser.uid", "rootDirectory",
+        "rootDirectory.creationInfo", "rootDirectory.creationInfo.ownerGid", "rootDirectory.creationInfo.ownerUid",
+        "rootDirectory.creationInfo.permissions", "rootDirectory.path"},
+    "aws:efs/mountTarget:MountTarget": {"fileSystemId", "ipAddress", "subnetId"},
+    "aws:efs/backupPolicy:BackupPolicy": {"fileSystemId"},
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": {"fileSystemId"},
     # IAM for CI (read): a managed policy's document is a new version; the provider's thumbprints update.
     "aws:iam/policy:Policy": {"description", "name", "namePrefix", "path"},
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {"clientIdLists", "url"},
