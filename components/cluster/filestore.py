@@ -28,7 +28,7 @@ def file_system_policy(file_system_arn: str, access_point_arn: str, host_role_ar
         {"Sid": "MountThroughTheAccessPoint", "Effect": "Allow", "Principal": {"AWS": "*"},
          "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Resource": file_system_arn,
          "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"},
-                       "StringEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}}},
+                       "ArnEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}}},
         {"Sid": "TlsOnly", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*", "Resource": file_system_arn,
          "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
     ]

@@ -294,7 +294,7 @@ def test_the_entrypoint_reads_the_store_with_the_tasks_own_role(run):
                                                            else [s["Resource"]])]
     assert "arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod/*" in resources
     efs = [s for s in policy["Statement"] if s["Sid"] == "MountFilestoreThroughAccessPoint"][0]
-    assert "elasticfilesystem:AccessPointArn" in efs["Condition"]["StringEquals"]
+    assert "elasticfilesystem:AccessPointArn" in efs["Condition"]["ArnEquals"]
 
 
 def test_logs_go_to_one_group_with_a_retention(run):
@@ -332,7 +332,7 @@ def test_only_the_access_point_and_the_kept_host_may_mount_the_filestore(run):
     statements = {s["Sid"]: s for s in json.loads(run.one("aws:efs/fileSystemPolicy:FileSystemPolicy").inputs[
         "policy"])["Statement"]}
     anyone = statements["MountThroughTheAccessPoint"]
-    assert anyone["Condition"]["StringEquals"] == {
+    assert anyone["Condition"]["ArnEquals"] == {
         "elasticfilesystem:AccessPointArn": "arn:aws:mock:eu-south-1:123456789012:cluster-filestore-access-point"}
     assert "elasticfilesystem:ClientRootAccess" not in anyone["Action"]
     host = statements["HostCopiesTheFilestore"]  # the copy of the move 6 -> 7 (docs/step7.md)
