@@ -36,6 +36,8 @@ behaviour, not re-read here):
 - aws_s3_object (BucketObjectv2): internal/service/s3/object.go @033c721b (read)
 - aws_route53_record: internal/service/route53/record.go @00655c16 (read)
 - aws_db_instance: internal/service/rds/instance.go @00e4b238 (read; an older stored version)
+- aws_db_parameter_group, aws_db_subnet_group: internal/service/rds/parameter_group.go,
+  subnet_group.go (read, stored versions; commits not recorded)
 - aws_efs_file_system: internal/service/efs/file_system.go (read, a stored version; commit not recorded);
   aws_efs_access_point @01606926, aws_efs_mount_target @0593466d, aws_efs_backup_policy @0053447c,
   aws_efs_file_system_policy @087097a6 (read)
@@ -129,6 +131,9 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
         "identifierPrefix", "kmsKeyId", "name", "ncharCharacterSetName", "restoreToPointInTime",
         "s3Import.bucketName", "s3Import.bucketPrefix", "s3Import.ingestionRole", "s3Import.sourceEngine",
         "s3Import.sourceEngineVersion", "snapshotIdentifier", "storageEncrypted", "timezone", "username"},
+    # RDS's groups (read): parameters and subnets change in place; a new family is a new group.
+    "aws:rds/parameterGroup:ParameterGroup": {"description", "family", "name", "namePrefix"},
+    "aws:rds/subnetGroup:SubnetGroup": {"name", "namePrefix"},
     # EFS (read, Step 7): throughput, lifecycle and protection change in place; the access point changes only
     # its tags in place (a new user or root directory is a new access point).
     "aws:efs/fileSystem:FileSystem": {"availabilityZoneName", "creationToken", "encrypted", "kmsKeyId",
