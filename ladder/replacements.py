@@ -38,6 +38,9 @@ behaviour, not re-read here):
 - aws_db_instance: internal/service/rds/instance.go @00e4b238 (read; an older stored version)
 - aws_db_parameter_group, aws_db_subnet_group: internal/service/rds/parameter_group.go,
   subnet_group.go (read, stored versions; commits not recorded)
+- aws_s3_bucket_ownership_controls, aws_cloudwatch_dashboard, aws_cloudwatch_log_metric_filter:
+  internal/service/s3/bucket_ownership_controls.go, cloudwatch/dashboard.go, logs/metric_filter.go (read,
+  stored versions; commits not recorded)
 - aws_efs_file_system: internal/service/efs/file_system.go (read, a stored version; commit not recorded);
   aws_efs_access_point @01606926, aws_efs_mount_target @0593466d, aws_efs_backup_policy @0053447c,
   aws_efs_file_system_policy @087097a6 (read)
@@ -131,6 +134,10 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
         "identifierPrefix", "kmsKeyId", "name", "ncharCharacterSetName", "restoreToPointInTime",
         "s3Import.bucketName", "s3Import.bucketPrefix", "s3Import.ingestionRole", "s3Import.sourceEngine",
         "s3Import.sourceEngineVersion", "snapshotIdentifier", "storageEncrypted", "timezone", "username"},
+    # Step 7's ALB access-log bucket, dashboard and backup metric filter (read): only their names are fixed.
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {"bucket"},
+    "aws:cloudwatch/dashboard:Dashboard": {"dashboardName"},
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": {"logGroupName", "name"},
     # RDS's groups (read): parameters and subnets change in place; a new family is a new group.
     "aws:rds/parameterGroup:ParameterGroup": {"description", "family", "name", "namePrefix"},
     "aws:rds/subnetGroup:SubnetGroup": {"name", "namePrefix"},
