@@ -41,6 +41,8 @@ behaviour, not re-read here):
 - aws_s3_bucket_ownership_controls, aws_cloudwatch_dashboard, aws_cloudwatch_log_metric_filter:
   internal/service/s3/bucket_ownership_controls.go, cloudwatch/dashboard.go, logs/metric_filter.go (read,
   stored versions; commits not recorded)
+- aws_sns_topic_subscription: internal/service/sns/topic_subscription.go (read, stored version); aws_sns_topic:
+  topic.go (fifo_topic read; name and name_prefix from the docs)
 - aws_efs_file_system: internal/service/efs/file_system.go (read, a stored version; commit not recorded);
   aws_efs_access_point @01606926, aws_efs_mount_target @0593466d, aws_efs_backup_policy @0053447c,
   aws_efs_file_system_policy @087097a6 (read)
@@ -138,6 +140,10 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {"bucket"},
     "aws:cloudwatch/dashboard:Dashboard": {"dashboardName"},
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": {"logGroupName", "name"},
+    # The alarms' topic (fifo_topic read; name and name_prefix from the docs) and its e-mail subscription (read):
+    # a new alerts.email is a new subscription (AWS sends a new confirmation).
+    "aws:sns/topic:Topic": {"fifoTopic", "name", "namePrefix"},
+    "aws:sns/topicSubscription:TopicSubscription": {"endpoint", "protocol", "topicArn"},
     # RDS's groups (read): parameters and subnets change in place; a new family is a new group.
     "aws:rds/parameterGroup:ParameterGroup": {"description", "family", "name", "namePrefix"},
     "aws:rds/subnetGroup:SubnetGroup": {"name", "namePrefix"},
