@@ -43,6 +43,7 @@ behaviour, not re-read here):
   stored versions; commits not recorded)
 - aws_sns_topic_subscription: internal/service/sns/topic_subscription.go (read, stored version); aws_sns_topic:
   topic.go (fifo_topic read; name and name_prefix from the docs)
+- aws_appautoscaling_target: internal/service/appautoscaling/target.go (read, stored version)
 - aws_efs_file_system: internal/service/efs/file_system.go (read, a stored version; commit not recorded);
   aws_efs_access_point @01606926, aws_efs_mount_target @0593466d, aws_efs_backup_policy @0053447c,
   aws_efs_file_system_policy @087097a6 (read)
@@ -140,6 +141,8 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {"bucket"},
     "aws:cloudwatch/dashboard:Dashboard": {"dashboardName"},
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": {"logGroupName", "name"},
+    # The web service's scalable target (read; role_arn, which the program does not set, not re-read).
+    "aws:appautoscaling/target:Target": {"resourceId", "scalableDimension", "serviceNamespace"},
     # The alarms' topic (fifo_topic read; name and name_prefix from the docs) and its e-mail subscription (read):
     # a new alerts.email is a new subscription (AWS sends a new confirmation).
     "aws:sns/topic:Topic": {"fifoTopic", "name", "namePrefix"},
