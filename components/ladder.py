@@ -37,7 +37,7 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         zone = host.data_volume_zone
         outputs.update(public_ip=host.public_ip, instance_id=host.instance_id, data_volume_id=host.data_volume_id,
                        url=site_url(cfg) or host.public_ip.apply(lambda ip: f"http://{ip}:8069"))
-        if cfg.components.proxy and not cfg.components.cluster:  # step 7: the name points at the ALB
+        if cfg.components.proxy and not cfg.components.cluster:  # step 7: below, once the ALB exists
             dns = Dns("dns", DnsArgs(cfg.settings.domain, host.public_ip, cfg.settings.dns_zone_id))
             outputs["dns_record"] = dns.record
     else:
@@ -77,7 +77,12 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs.update(build_registry(cfg, host.role_name, key_arn, backup_key))
     if cfg.components.cluster:
         # Step 7: Odoo runs on ECS; the host stays (with its data volume) but gets no new rollout.
-        outputs.update(build_cluster(cfg, network, database, key_arn, host, backup if bucket else None))
+        cluster = build_cluster(cfg, network, database, key_arn, host, backup if bucket else None)
+        outputs.update(cluster)
+        # The site's one record: the host's Elastic IP until the cut-over, then an alias to the ALB.
+        alias = (cluster["alb_dns_name"], cluster["alb_zone_id"]) if cfg.settings.cluster.cutover else None
+        outputs["dns_record"] = Dns("dns", DnsArgs(cfg.settings.domain, host.public_ip, cfg.settings.dns_zone_id,
+                                                   alias)).record
     delivery = None if cfg.components.cluster else deliver(cfg, credentials, host, backup_bucket=bucket,
                                                            database=database)
     if delivery is not None:

@@ -30,7 +30,7 @@ PRESETS: dict[int, dict] = {
 
 # Components (and kinds) that this release implements; anything else is refused, never ignored.
 BUILT = {"app", "network", "host", "database:container", "proxy:caddy", "proxy:nginx", "proxy:traefik", "secrets:ssm",
-         "secrets:secretsmanager", "backup", "logs", "database:rds", "registry"}
+         "secrets:secretsmanager", "backup", "logs", "database:rds", "registry", "cluster"}
 
 LOCAL_MAX_STEP = 2
 
@@ -120,6 +120,10 @@ def resolve(settings: StackSettings) -> Components:
     if components.cluster and _built("cluster") and components.database != "rds":
         problems.append("odoo-ladder:cluster.enabled: several Odoo tasks need a shared database; "
                         "set odoo-ladder:database.kind to rds (step 5) first")
+    if components.cluster and _built("cluster") and not components.registry:
+        problems.append("odoo-ladder:registry.enabled: the cluster's tasks run the stack's own image (its entrypoint "
+                        "reads the secrets with the task's role), which the registry of step 6 holds; do not switch "
+                        "the registry off at step 7")
     if components.cluster and _built("cluster") and not components.proxy:
         problems.append("odoo-ladder:proxy.enabled: the cluster keeps the proxy as a sidecar for X-Forwarded-Host; "
                         "do not switch the proxy off at step 7")

@@ -333,6 +333,9 @@ class ClusterSettings(Model):
     requests_per_target: Int = Field(default=1000, ge=10, le=100000)
     log_retention_days: LOG_RETENTION_DAYS = 30
     access_log_days: Int = Field(default=90, ge=1, le=3650)
+    # The site's name points at the ALB (the Route53 alias with dns_zone_id; the record to set in the
+    # dns_record output without): false keeps the host's Elastic IP until the filestore is on EFS.
+    cutover: Flag = False
 
 
 class AlertsSettings(Model):

@@ -37,8 +37,14 @@ ADVICE: dict[str, str] = {
 
 
 def holds_data(record: dict) -> bool:
-    """A plan record (ladder.plan) that holds data: by type, or because the program protects it."""
-    return record["type"] in DATA_TYPES or bool(record.get("protect") or record.get("retain_on_delete"))
+    """A plan record (ladder.plan) that holds data: by type, or because the program protects it. A bucket
+    the program itself empties on delete (force_destroy, unprotected) holds only what it regenerates: the
+    delivery's artifacts, which step 7 no longer renders (the host gets no new rollout there)."""
+    kept = bool(record.get("protect") or record.get("retain_on_delete"))
+    if record["type"] in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2") and not kept \
+            and record.get("inputs", {}).get("forceDestroy") is True:
+        return False
+    return record["type"] in DATA_TYPES or kept
 
 
 def what_it_holds(record: dict) -> str:

@@ -35,6 +35,18 @@ behaviour, not re-read here):
   bucket_server_side_encryption_configuration.go @01606926 (read)
 - aws_s3_object (BucketObjectv2): internal/service/s3/object.go @033c721b (read)
 - aws_route53_record: internal/service/route53/record.go @00655c16 (read)
+- aws_db_instance: internal/service/rds/instance.go @00e4b238 (read; an older stored version)
+- aws_db_parameter_group, aws_db_subnet_group: internal/service/rds/parameter_group.go,
+  subnet_group.go (read, stored versions; commits not recorded)
+- aws_s3_bucket_ownership_controls, aws_cloudwatch_dashboard, aws_cloudwatch_log_metric_filter:
+  internal/service/s3/bucket_ownership_controls.go, cloudwatch/dashboard.go, logs/metric_filter.go (read,
+  stored versions; commits not recorded)
+- aws_sns_topic_subscription: internal/service/sns/topic_subscription.go (read, stored version); aws_sns_topic:
+  topic.go (fifo_topic read; name and name_prefix from the docs)
+- aws_appautoscaling_target: internal/service/appautoscaling/target.go (read, stored version)
+- aws_efs_file_system: internal/service/efs/file_system.go (read, a stored version; commit not recorded);
+  aws_efs_access_point @01606926, aws_efs_mount_target @0593466d, aws_efs_backup_policy @0053447c,
+  aws_efs_file_system_policy @087097a6 (read)
 - aws_ecr_repository: internal/service/ecr/repository.go @af55dfb9 (read)
 - aws_ecr_lifecycle_policy: internal/service/ecr/lifecycle_policy.go @cde80b25 (read)
 - aws_iam_policy: internal/service/iam/policy.go @fd91d1b7 (read)
@@ -131,6 +143,37 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "aws:ecr/repository:Repository": {"encryptionConfigurations", "encryptionConfigurations.encryptionType",
                                       "encryptionConfigurations.kmsKey", "name"},
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": {"policy", "repository"},
+    # RDS (read, Steps 5-7): the class, storage, multi_az and the engine version change in place.
+    # `name` is the provider's deprecated alias of db_name (pulumi-aws 7 has no such input).
+    "aws:rds/instance:Instance": {
+        "availabilityZone", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "identifier",
+        "identifierPrefix", "kmsKeyId", "name", "ncharCharacterSetName", "restoreToPointInTime",
+        "s3Import.bucketName", "s3Import.bucketPrefix", "s3Import.ingestionRole", "s3Import.sourceEngine",
+        "s3Import.sourceEngineVersion", "snapshotIdentifier", "storageEncrypted", "timezone", "username"},
+    # Step 7's ALB access-log bucket, dashboard and backup metric filter (read): only their names are fixed.
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {"bucket"},
+    "aws:cloudwatch/dashboard:Dashboard": {"dashboardName"},
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": {"logGroupName", "name"},
+    # The web service's scalable target (read; role_arn, which the program does not set, not re-read).
+    "aws:appautoscaling/target:Target": {"resourceId", "scalableDimension", "serviceNamespace"},
+    # The alarms' topic (fifo_topic read; name and name_prefix from the docs) and its e-mail subscription (read):
+    # a new alerts.email is a new subscription (AWS sends a new confirmation).
+    "aws:sns/topic:Topic": {"fifoTopic", "name", "namePrefix"},
+    "aws:sns/topicSubscription:TopicSubscription": {"endpoint", "protocol", "topicArn"},
+    # RDS's groups (read): parameters and subnets change in place; a new family is a new group.
+    "aws:rds/parameterGroup:ParameterGroup": {"description", "family", "name", "namePrefix"},
+    "aws:rds/subnetGroup:SubnetGroup": {"name", "namePrefix"},
+    # EFS (read, Step 7): throughput, lifecycle and protection change in place; the access point changes only
+    # its tags in place (a new user or root directory is a new access point).
+    "aws:efs/fileSystem:FileSystem": {"availabilityZoneName", "creationToken", "encrypted", "kmsKeyId",
+                                      "performanceMode"},
+    "aws:efs/accessPoint:AccessPoint": {
+        "fileSystemId", "posixUser", "posixUser.gid", "posixUser.secondaryGids", "posixUser.uid", "rootDirectory",
+        "rootDirectory.creationInfo", "rootDirectory.creationInfo.ownerGid", "rootDirectory.creationInfo.ownerUid",
+        "rootDirectory.creationInfo.permissions", "rootDirectory.path"},
+    "aws:efs/mountTarget:MountTarget": {"fileSystemId", "ipAddress", "subnetId"},
+    "aws:efs/backupPolicy:BackupPolicy": {"fileSystemId"},
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": {"fileSystemId"},
     # IAM for CI (read): a managed policy's document is a new version; the provider's thumbprints update.
     "aws:iam/policy:Policy": {"description", "name", "namePrefix", "path"},
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {"clientIdLists", "url"},

@@ -19,16 +19,27 @@ ACCEPTED = {
         "the account root administers the key on purpose: kms:PutKeyPolicy keeps the key manageable "
         "(RevokeGrant withdraws a grant); it is granted no use of the key",
 }
+# (resource name, parliament issue) -> why it is not a defect, for one resource only.
+ACCEPTED_FOR = {
+    ("cluster-tasks-execution", "CREDENTIALS_EXPOSURE"):
+        "step 7: ECS's agent logs in to ECR to pull the task's image (ecr:GetAuthorizationToken, which takes no "
+        "resource); the pull itself is limited to this stack's repository, as the host's (registry-host-pull)",
+    ("cluster-backup-scheduler", "PERMISSIONS_MANAGEMENT_ACTIONS"):
+        "step 7: EventBridge Scheduler must pass the backup task's two roles to ECS to run it (iam:PassRole on "
+        "those two ARNs only, iam:PassedToService ecs-tasks.amazonaws.com)",
+}
 # Inputs that hold a policy document, by resource type.
 POLICY_INPUTS = {"aws:iam/rolePolicy:RolePolicy": "policy", "aws:iam/role:Role": "assumeRolePolicy",
                  "aws:kms/key:Key": "policy", "aws:s3/bucketPolicy:BucketPolicy": "policy",
-                 "aws:iam/policy:Policy": "policy"}
+                 "aws:iam/policy:Policy": "policy", "aws:efs/fileSystemPolicy:FileSystemPolicy": "policy"}
 # Inputs named `policy` that are no IAM document: ECR's lifecycle rules (tests/registry checks them).
 NOT_IAM = {"aws:ecr/lifecyclePolicy:LifecyclePolicy"}
 
-CONFIGS = ([pytest.param(aws(step), id=f"step{step}") for step in range(5)]
-           + [pytest.param(aws(4, secrets={"store": "secretsmanager"}, logs={"cloudwatch": True}), id="step4-sm-logs")]
-           + [pytest.param(stack_config(str(p)), id=f"example-{p.stem}") for p in EXAMPLES])
+# (config, stack name): an example runs under its own name (step 7's image is its own stack's repository).
+CONFIGS = ([pytest.param(aws(step), "prod", id=f"step{step}") for step in range(5)]
+           + [pytest.param(aws(4, secrets={"store": "secretsmanager"}, logs={"cloudwatch": True}), "prod",
+                           id="step4-sm-logs")]
+           + [pytest.param(stack_config(str(p)), p.stem, id=f"example-{p.stem}") for p in EXAMPLES])
 
 
 def documents(run):
@@ -44,16 +55,17 @@ def accepted(type_: str, finding) -> bool:
             or (type_, finding.issue, finding.detail if isinstance(finding.detail, str) else None) in ACCEPTED)
 
 
-@pytest.mark.parametrize("config", CONFIGS)
-def test_parliament_finds_nothing_but_the_accepted(config):
-    run = run_stack(config, stack="prod")
+@pytest.mark.parametrize("config, stack", CONFIGS)
+def test_parliament_finds_nothing_but_the_accepted(config, stack):
+    run = run_stack(config, stack=stack)
     checked = 0
     for resource, text in documents(run):
         json.loads(text)
         if resource.name.startswith(("cicd-", "registry-")):
             continue  # Step 6's CI and registry policies: tests/cicd/test_ci_policy_lint.py, with its reasons
         findings = parliament.analyze_policy_string(text, include_community_auditors=True).findings
-        unexpected = [(f.issue, f.detail) for f in findings if not accepted(resource.type, f)]
+        unexpected = [(f.issue, f.detail) for f in findings
+                      if not accepted(resource.type, f) and (resource.name, f.issue) not in ACCEPTED_FOR]
         assert unexpected == [], f"{resource.type} {resource.name}: {unexpected}"
         checked += 1
     assert checked >= 3 or not run.of_type("aws:iam/role:Role")

@@ -33,13 +33,15 @@ def leaks(value, path: str, secret_paths: set[str]) -> list[str]:
 @pytest.mark.parametrize("stack", ["dev", *[str(p) for p in EXAMPLES]], ids=lambda s: Path(s).stem)
 def test_canary_secrets_appear_only_as_secrets(stack, tmp_path):
     config = with_canaries(stack_config(stack))
-    run = run_stack(config, stack="canary")
+    # Under the example's own stack name: step 7's image must come from that stack's repository.
+    name = Path(stack).stem
+    run = run_stack(config, stack=name)
     found = [f"{r.type} {r.name}: {hit}" for r in run.resources for hit in leaks(r.inputs, "", r.secret_paths)]
     assert found == []
     for name, value in run.outputs.items():
         if name not in run.secret_outputs:
             assert not any(c in json.dumps(value) for c in CANARIES.values()), name
-    write_artifacts(from_mapping("canary", config), tmp_path)
+    write_artifacts(from_mapping(name, config), tmp_path)
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert not any(c in path.read_text() for c in CANARIES.values()), path

@@ -70,6 +70,8 @@ def test_step_6_without_a_database_kind_takes_rds_from_its_preset():
     assert from_mapping("prod", config).components.database == "rds"
 
 
-def test_step_7_stays_refused_and_names_what_is_missing():
-    with pytest.raises(ConfigError, match=r"step 7 is not built in this release \(cluster"):
+def test_step_7_from_step_6_on_the_container_database_is_refused_naming_rds():
+    """Step 7 is built; its tasks share one database, so step 6 on the container must take step 5 first."""
+    assert max_built_step() == 7
+    with pytest.raises(ConfigError, match=r"odoo-ladder:cluster.enabled: .*database.kind to rds"):
         from_mapping("prod", {**step6("container"), "odoo-ladder:step": "7"})

@@ -5,7 +5,7 @@ task's role), the filestore from EFS through the access point. A metric filter c
 sets for the backup-age alarm (components/cluster/alarm_specs.py).
 
 The script travels in the task definition (gzip + base64, about 13 KB of the 64 KiB), so the
-image needs nothing new but zstd (docs/step7.md, "Not built").
+image needs nothing new but zstd (image/Dockerfile installs it).
 """
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ import pulumi_aws as aws
 from components.backup.policy import BACKUP_PREFIX, host_backup_policy
 from components.cluster.alarm_specs import BACKUP_METRIC, backup_namespace
 from components.cluster.containers import CONFIG_DIR, backup_containers
-from components.cluster.names import ecs_name
+from components.cluster.names import backup_task_role_name, ecs_name
 from components.cluster.policies import service_trust, task_policy, task_trust
-from components.cluster.task_config import DB_SSLMODE, task_odoo_conf
+from components.cluster.task_config import DB_PORT, task_odoo_conf
 from components.cluster.tasks import ARCHITECTURES, volumes
 from configs.load import LadderConfig
 
@@ -90,7 +90,8 @@ class BackupSchedule(pulumi.ComponentResource):
         store = cfg.components.secrets or "ssm"
         path = f"/odoo-ladder/{cfg.stack}"
 
-        role = aws.iam.Role(f"{name}-task", assume_role_policy=json.dumps(task_trust("aws", cfg.region, account)),
+        role = aws.iam.Role(f"{name}-task", name=backup_task_role_name(cfg.stack),
+                            assume_role_policy=json.dumps(task_trust("aws", cfg.region, account)),
                             description=f"odoo-ladder {cfg.stack}: the backup task", tags=tags, opts=child)
         aws.iam.RolePolicy(f"{name}-task", role=role.name, opts=child, policy=pulumi.Output.all(
             args.kms_key_arn, args.file_system_arn, args.access_point_arn).apply(
@@ -102,8 +103,8 @@ class BackupSchedule(pulumi.ComponentResource):
         def definitions(values: list) -> str:
             db_host, bucket, group = values
             environment = {"BACKUP_BUCKET": bucket, "BACKUP_PREFIX": BACKUP_PREFIX, "ODOO_DB": cfg.settings.odoo.db_name,
-                           "ODOO_VERSION": cfg.settings.odoo.version, "PGHOST": db_host, "PGPORT": "5432",
-                           "PGUSER": "odoo", "PGSSLMODE": DB_SSLMODE, "BACKUP_WORK_DIR": "/tmp/odoo-backup-work",
+                           "ODOO_VERSION": cfg.settings.odoo.version, "PGHOST": db_host, "PGPORT": str(DB_PORT),
+                           "PGUSER": "odoo", "BACKUP_WORK_DIR": "/tmp/odoo-backup-work",
                            "BACKUP_STATUS_FILE": "/tmp/odoo-backup/last-run.json"}
             return json.dumps(backup_containers(args.image, task_odoo_conf(cfg, "cron", db_host), packed_script(),
                                                 store, path, cfg.region, group, environment, COMMAND))

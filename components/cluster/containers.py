@@ -11,7 +11,8 @@ Fargate has no host files and no tmpfs mounts, so:
 from __future__ import annotations
 
 from components.app.service import DATA_DIR, HTTP_PORT
-from components.cluster.sidecar import Sidecar
+from components.cluster.task_config import DB_TLS_ENVIRONMENT
+from components.proxy.sidecar import Sidecar
 
 CONFIG_VOLUME = "config"
 FILESTORE_VOLUME = "filestore"
@@ -53,7 +54,8 @@ def _odoo(image: str, store: str, path: str, region: str, logs: dict, health_sta
                         {"name": "ODOO_LADDER_SECRET_PATH", "value": path},
                         {"name": "AWS_REGION", "value": region},
                         {"name": "ODOO_LADDER_CONFIG_OUT", "value": SECRET_CONFIG_OUT},
-                        {"name": "ODOO_LADDER_BASE_CONFIG", "value": f"{CONFIG_DIR}/odoo.conf"}],
+                        {"name": "ODOO_LADDER_BASE_CONFIG", "value": f"{CONFIG_DIR}/odoo.conf"},
+                        *({"name": key, "value": value} for key, value in DB_TLS_ENVIRONMENT.items())],
         "mountPoints": [{"sourceVolume": FILESTORE_VOLUME, "containerPath": DATA_DIR, "readOnly": False},
                         {"sourceVolume": CONFIG_VOLUME, "containerPath": CONFIG_DIR, "readOnly": True}],
         "dependsOn": [{"containerName": "config", "condition": "SUCCESS"}],

@@ -28,7 +28,7 @@ def file_system_policy(file_system_arn: str, access_point_arn: str, host_role_ar
         {"Sid": "MountThroughTheAccessPoint", "Effect": "Allow", "Principal": {"AWS": "*"},
          "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Resource": file_system_arn,
          "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"},
-                       "StringEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}}},
+                       "ArnEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}}},
         {"Sid": "TlsOnly", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*", "Resource": file_system_arn,
          "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
     ]
@@ -51,6 +51,16 @@ class FilestoreArgs:
     gid: int
     # The host's role while it is kept (the filestore copy of the move 6 -> 7 runs there as root).
     host_role_arn: Optional[pulumi.Input[str]] = None
+    host_role_name: Optional[pulumi.Input[str]] = None
+
+
+def host_copy_policy(file_system_arn: str) -> dict:
+    """The host role's own side of the copy: mount this file system as root, through a mount target."""
+    return {"Version": "2012-10-17", "Statement": [{
+        "Sid": "CopyTheFilestoreToEfs", "Effect": "Allow",
+        "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite",
+                   "elasticfilesystem:ClientRootAccess"], "Resource": file_system_arn,
+        "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}}]}
 
 
 class Filestore(pulumi.ComponentResource):
@@ -83,6 +93,9 @@ class Filestore(pulumi.ComponentResource):
         aws.efs.FileSystemPolicy(f"{name}-policy", file_system_id=files.id, opts=child,
                                  policy=pulumi.Output.all(files.arn, point.arn, args.host_role_arn).apply(
                                      lambda arns: json.dumps(file_system_policy(*arns))))
+        if args.host_role_name is not None:
+            aws.iam.RolePolicy(f"{name}-host-copy", role=args.host_role_name, opts=child,
+                               policy=files.arn.apply(lambda arn: json.dumps(host_copy_policy(arn))))
         self.file_system_id = files.id
         self.file_system_arn = files.arn
         self.access_point_id = point.id

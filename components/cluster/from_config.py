@@ -39,13 +39,14 @@ def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[st
         subnets, public_ip = private.subnet_ids, False
     uid, gid = ODOO_UID_GID[cfg.settings.odoo.version]
     filestore = Filestore("cluster-filestore", FilestoreArgs(stack, key_arn, subnets, groups.filestore, uid, gid,
-                                                             host.role_arn if host else None))
+                                                             host.role_arn if host else None,
+                                                             host.role_name if host else None))
     certificate = Certificate("cluster-certificate", CertificateArgs(stack, cfg.settings.domain,
                                                                      cfg.settings.dns_zone_id))
     blue_green = cluster.deployment == "blue_green"
     balancer = LoadBalancer("cluster-lb", LoadBalancerArgs(
         stack, region, network.vpc_id, network.public_subnet_ids, groups.alb, certificate.arn, cluster.idle_timeout,
-        cluster.access_log_days, cfg.settings.domain, cfg.settings.dns_zone_id, blue_green))
+        cluster.access_log_days, cfg.settings.domain, blue_green))
     tasks = Tasks("cluster-tasks", TasksArgs(
         cfg, cfg.settings.registry.image, database.address, key_arn,
         f"arn:aws:ecr:{region}:{account}:repository/{repository_name(stack)}",
@@ -74,7 +75,5 @@ def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[st
     if backup is not None:
         # The backup bucket's key must name this role too (components/backup/key_policy.py names the host's).
         outputs["backup_task_role_arn"] = schedule.role_arn
-    outputs["dns_record"] = balancer.dns_name.apply(lambda name: {
-        "name": cfg.settings.domain, "type": "A (alias)" if cfg.settings.dns_zone_id else "CNAME", "value": name,
-        "managed_by": "route53" if cfg.settings.dns_zone_id else "you: create it at your DNS provider"})
+    outputs["alb_zone_id"] = balancer.zone_id  # the site's alias record (components/dns) points at both
     return outputs

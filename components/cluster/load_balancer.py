@@ -9,7 +9,7 @@
 - the idle timeout is cluster.idle_timeout (long reports send nothing until done); websockets
   are kept alive by Odoo's 45 s ping.
 - the target group sends to the sidecar's port (ip targets: awsvpc tasks); health is /web/health.
-- the site's name: an alias record in Route53 when a zone is given.
+- the site's name: components/dns's record, an alias to the ALB from cluster.cutover on.
 - blue_green: a second target group; the site's rule is the production listener rule ECS switches.
 """
 from __future__ import annotations
@@ -23,13 +23,9 @@ import pulumi_aws as aws
 
 from components.cluster.access_logs import PREFIX, access_log_policy
 from components.cluster.names import lb_name
-from components.cluster.sidecar import SIDECAR_PORT
+from components.proxy.sidecar import ALB_PRESERVE_HOST_HEADER, HEALTH_PATH, SIDECAR_PORT
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-# As components/proxy/sidecar.py ALB_PRESERVE_HOST_HEADER (step7edge): the Host the browser sent,
-# unchanged (with AWS's default the ALB may append the listener port, which would reach Odoo).
-PRESERVE_HOST_HEADER = True
-HEALTH_PATH = "/web/health"
 # In-flight requests of a stopping task may finish within this (Odoo's long requests are reports).
 DEREGISTRATION_DELAY = 60
 
@@ -45,7 +41,6 @@ class LoadBalancerArgs:
     idle_timeout: int
     access_log_days: int
     domain: str
-    zone_id: Optional[str]  # the site's alias record goes there; None: the user points the name here
     blue_green: bool = False
 
 
@@ -90,7 +85,7 @@ class LoadBalancer(pulumi.ComponentResource):
             f"{name}-alb", name=lb_name(args.stack, "alb"), load_balancer_type="application", internal=False,
             subnets=args.subnet_ids, security_groups=[args.security_group_id], idle_timeout=args.idle_timeout,
             drop_invalid_header_fields=True, enable_deletion_protection=True,
-            preserve_host_header=PRESERVE_HOST_HEADER,
+            preserve_host_header=ALB_PRESERVE_HOST_HEADER,
             access_logs={"bucket": bucket.bucket, "prefix": PREFIX, "enabled": True}, tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
 
@@ -128,12 +123,8 @@ class LoadBalancer(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["actions"] if args.blue_green else []))
         self.production_rule_arn = rule.arn if args.blue_green else None
 
-        if args.zone_id:
-            # allow_overwrite: the record replaces the host's A record of steps 1-6 (the DNS cut-over).
-            aws.route53.Record(f"{name}-site", zone_id=args.zone_id, name=args.domain, type="A", opts=child,
-                               allow_overwrite=True,
-                               aliases=[{"name": balancer.dns_name, "zone_id": balancer.zone_id,
-                                         "evaluate_target_health": True}])
+        # The site's name is components/dns's record (one resource on every step), an alias to this
+        # ALB from the cut-over on (cluster.cutover).
 
         self.arn_suffix = balancer.arn_suffix
         self.dns_name = balancer.dns_name

@@ -44,7 +44,7 @@ def filestore_statement(file_system_arn: str, access_point_arn: str) -> dict:
     """Mount and write the filestore, only through the stack's access point (its uid/gid, its root)."""
     return {"Sid": "MountFilestoreThroughAccessPoint", "Effect": "Allow", "Action": list(EFS_ACTIONS),
             "Resource": file_system_arn,
-            "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn": access_point_arn},
+            "Condition": {"ArnEquals": {"elasticfilesystem:AccessPointArn": access_point_arn},
                           "Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}}
 
 

@@ -14,7 +14,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from components.cluster.sidecar import SIDECAR_PORT
+from components.proxy.sidecar import SIDECAR_PORT
 
 HTTP, HTTPS, POSTGRES, NFS = 80, 443, 5432, 2049
 SMTP_SUBMISSION = (465, 587)

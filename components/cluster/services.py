@@ -20,7 +20,7 @@ import pulumi_aws as aws
 
 from components.cluster.names import ecs_name
 from components.cluster.policies import service_trust
-from components.cluster.sidecar import SIDECAR_PORT
+from components.proxy.sidecar import SIDECAR_PORT
 
 # ECS's own managed policy for blue/green on an ALB (switching listener rules, reading target groups).
 BLUE_GREEN_POLICY = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"

@@ -14,6 +14,7 @@ from components.cicd.names import repository_name
 from components.cluster.fargate import pair_problem, workers_for
 from components.database.connections import (ADMIN_HEADROOM, MIN_MAXCONN, ODOO_DEFAULT_MAXCONN, RDS_RESERVED,
                                              SUPERUSER_RESERVED, class_max_connections, odoo_processes)
+from components.proxy.sidecar import SIDECAR_KINDS
 from configs.errors import ConfigError
 from configs.load import LadderConfig
 
@@ -71,6 +72,9 @@ def problems(cfg: LadderConfig) -> list[str]:
         found.append(f"odoo-ladder:registry.image: the tasks may pull only this stack's repository, "
                      f"<account>.dkr.ecr.{cfg.region}.amazonaws.com/{repository_name(cfg.stack)} (stack output "
                      f"registry_url); {image.split('@', 1)[0]} is another one")
+    if cfg.components.proxy and cfg.components.proxy not in SIDECAR_KINDS:
+        found.append(f"odoo-ladder:proxy.kind: {cfg.components.proxy} is not built as the step-7 sidecar behind the "
+                     f"ALB; set proxy.kind to {' or '.join(SIDECAR_KINDS)} (caddy is the default)")
     if cfg.settings.odoo.workers == 0:
         found.append("odoo-ladder:odoo.workers: the cluster needs workers (the bus on 8072); remove the setting "
                      "to size them from cluster.cpu")

@@ -1,7 +1,7 @@
 """odoo.conf of a task (web or cron) without its secrets: the entrypoint adds them at start.
 
 The app's renderer writes it (components/app/odoo_conf.py, with the task's role); the cluster sets
-what differs from the host: the database on RDS, the workers sized from the task's vCPU, the
+what differs from the host: the database on RDS (verified TLS, as on the host), the workers sized from the task's vCPU, the
 db_maxconn of the connection budget (components/cluster/settings.py) and memory limits that fit
 the task. A key the renderer already
 writes is replaced in place, never written twice: Odoo's config parser refuses duplicate keys.
@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from components.app.odoo_conf import render_odoo_conf
+from components.app.odoo_conf import DB_CA_PATH, ExternalDatabase, render_odoo_conf
 from components.app.service import odoo_service
 from components.cluster.settings import CRON_THREADS, budget, web_workers
 from configs.load import LadderConfig
 
-# RDS forces TLS (rds.force_ssl); `require` encrypts without checking the server's name, since the
-# RDS CA bundle is not in the image yet (docs/step7.md, "Not built").
-DB_SSLMODE = "require"
+# RDS forces TLS (rds.force_ssl); the tasks verify the server's name against the RDS CA bundle the
+# stack's image carries at DB_CA_PATH (image/Dockerfile), as the host does (compose.py). Odoo hands
+# libpq only db_sslmode: the bundle reaches libpq through PGSSLROOTCERT (DB_TLS_ENVIRONMENT).
+DB_PORT = 5432
+DB_TLS_ENVIRONMENT = {"PGSSLMODE": "verify-full", "PGSSLROOTCERT": DB_CA_PATH}
 
 
 def with_options(conf: str, options: dict[str, str]) -> str:
@@ -53,5 +55,5 @@ def task_odoo_conf(cfg: LadderConfig, role: str, db_host: str) -> str:
                       max_cron_threads=CRON_THREADS)
     memory = memory_limits(cluster.memory, workers) if role == "web" else memory_limits(cluster.cron_memory,
                                                                                           CRON_THREADS)
-    return with_options(render_odoo_conf(service, role=role), {
-        "db_maxconn": str(budget(cfg).db_maxconn), "db_sslmode": DB_SSLMODE, **memory})
+    database = ExternalDatabase(host=db_host, port=DB_PORT, maxconn=budget(cfg).db_maxconn)
+    return with_options(render_odoo_conf(service, database, role=role), memory)

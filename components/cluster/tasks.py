@@ -16,8 +16,8 @@ import pulumi_aws as aws
 from components.cluster.containers import CONFIG_DIR, CONFIG_VOLUME, FILESTORE_VOLUME, cron_containers, web_containers
 from components.cluster.names import ecs_name
 from components.cluster.policies import execution_policy, task_policy, task_trust
-from components.cluster.sidecar import placeholder_sidecar
 from components.cluster.task_config import task_odoo_conf
+from components.proxy.sidecar import render_sidecar, sidecar_site
 from configs.load import LadderConfig
 
 ARCHITECTURES = {"arm64": "ARM64", "x86_64": "X86_64"}
@@ -76,7 +76,8 @@ class Tasks(pulumi.ComponentResource):
                 lambda a: json.dumps(task_policy(store, "aws", cfg.region, account, cfg.stack, *a))))
             return found
 
-        sidecar = placeholder_sidecar(CONFIG_DIR)
+        sidecar = render_sidecar(sidecar_site(cfg.settings.domain, cfg.settings.odoo.version), CONFIG_DIR,
+                                 cfg.components.proxy)
         grace = cluster.health_check_grace_seconds
 
         def web(values: list) -> str:

@@ -22,7 +22,8 @@ TAGGABLE = frozenset({
     "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener",
     "aws:alb/loadBalancer:LoadBalancer", "aws:alb/targetGroup:TargetGroup", "aws:alb/listener:Listener",
     "aws:acm/certificate:Certificate", "aws:ecs/cluster:Cluster", "aws:ecs/service:Service",
-    "aws:ecs/taskDefinition:TaskDefinition",
+    "aws:ecs/taskDefinition:TaskDefinition", "aws:efs/accessPoint:AccessPoint", "aws:lb/listenerRule:ListenerRule",
+    "aws:appautoscaling/target:Target", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
 })
 
 

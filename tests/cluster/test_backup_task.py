@@ -55,6 +55,13 @@ def test_the_task_writes_the_same_sets_to_the_same_bucket(run):
     mounts = {m["containerPath"] for m in containers(run)["backup"]["mountPoints"]}
     assert "/var/lib/odoo" in mounts
     assert run.outputs["backup_task_role_arn"]
+    # A fixed name: the backup key's policy names the role by ARN (aws:PrincipalArn) before it exists.
+    assert run.named("aws:iam/role:Role", "cluster-backup-task").inputs["name"] == "odoo-ladder-prod-backup-task"
+
+
+def test_the_backup_task_role_name_fits_iam_for_the_longest_stack_name():
+    from components.cluster.names import backup_task_role_name
+    assert len(backup_task_role_name("a" * 40)) == 64  # IAM's limit; stack names stop at 40 (configs/stack_name.py)
 
 
 def test_complete_sets_are_counted_for_the_backup_age_alarm(run):

@@ -1,12 +1,13 @@
 """Step 7 under mocks: the ALB, the certificate, ECS, the tasks, EFS and RDS, property by property."""
 import configparser
 import json
+from pathlib import Path
 
 import pytest
 
 from components.app.service import ODOO_UID_GID
 from components.cluster.load_balancer import TLS_POLICY
-from components.cluster.sidecar import SIDECAR_PORT
+from components.proxy.sidecar import SIDECAR_PORT
 from tests.cluster.stack import IMAGE, run7
 
 SERVICE = "aws:ecs/service:Service"
@@ -112,16 +113,28 @@ def test_the_certificate_is_validated_by_dns_and_the_records_are_printed_without
     assert certificate["domainName"] == "erp.example.org" and certificate["validationMethod"] == "DNS"
     assert not run.of_type("aws:route53/record:Record")
     assert run.outputs["certificate_validation_records"][0]["type"] == "CNAME"
-    assert run.outputs["dns_record"]["value"].endswith(".elb.amazonaws.com")
+    assert run.outputs["alb_dns_name"].endswith(".elb.amazonaws.com")
 
 
-def test_with_a_zone_route53_validates_and_the_name_moves_to_the_alb():
-    run = run7(dns_zone_id="Z0123456789ABC")
-    records = {r.name: r.inputs for r in run.of_type("aws:route53/record:Record")}
-    assert set(records) == {"cluster-certificate-validation", "cluster-lb-site"}  # no host A record any more
-    assert records["cluster-lb-site"]["aliases"][0]["name"].endswith(".elb.amazonaws.com")
-    validation = run.one("aws:acm/certificateValidation:CertificateValidation").inputs
+def test_with_a_zone_the_sites_one_record_stays_on_the_host_until_the_cut_over():
+    before = run7(dns_zone_id="Z0123456789ABC")
+    records = {r.name: r.inputs for r in before.of_type("aws:route53/record:Record")}
+    # One record for the name on every step (components/dns): two would not survive the host's deletion.
+    assert set(records) == {"cluster-certificate-validation", "dns-a"}
+    assert records["dns-a"]["records"] == [before.outputs["public_ip"]] and "aliases" not in records["dns-a"]
+    validation = before.one("aws:acm/certificateValidation:CertificateValidation").inputs
     assert validation["validationRecordFqdns"]
+    after = run7(dns_zone_id="Z0123456789ABC", cluster={"cutover": True})
+    site = after.named("aws:route53/record:Record", "dns-a")
+    assert site.inputs["aliases"][0]["name"].endswith(".elb.amazonaws.com") and "records" not in site.inputs
+    assert site.urn == before.named("aws:route53/record:Record", "dns-a").urn  # the same record, updated
+    assert after.outputs["dns_record"]["type"] == "A (alias)"
+
+
+def test_without_a_zone_the_record_to_set_follows_the_cut_over():
+    assert run7().outputs["dns_record"]["type"] == "A"
+    record = run7(cluster={"cutover": True}).outputs["dns_record"]
+    assert record["type"] == "CNAME" and record["value"].endswith(".elb.amazonaws.com")
 
 
 # --- ECS ----------------------------------------------------------------------------------------------
@@ -206,9 +219,25 @@ def test_web_tasks_run_no_cron_and_the_cron_task_serves_no_http(run):
     assert web["max_cron_threads"] == "0" and web.get("http_enable", "True") == "True"
     assert cron["http_enable"] == "False" and int(cron["max_cron_threads"]) >= 1
     assert web["workers"] == "3"  # 2 x 1 vCPU + 1
-    assert web["db_host"] == "odoo-ladder-prod.abcdefghijkl.eu-south-1.rds.amazonaws.com"
-    assert web["db_sslmode"] == "require" and int(web["db_maxconn"]) >= 2
+    assert web["db_host"] == "odoo-ladder-prod.c0a1b2c3d4e5.eu-south-1.rds.amazonaws.com"
+    assert int(web["db_maxconn"]) >= 2
     assert web["proxy_mode"] == "True" and web["data_dir"] == "/var/lib/odoo"
+
+
+@pytest.mark.parametrize("task", ["web", "cron", "backup"])
+def test_every_task_verifies_rds_against_the_bundle_the_image_carries(run, task):
+    from components.app.odoo_conf import DB_CA_PATH
+    found = containers(run, task) if task != "backup" else {
+        c["name"]: c for c in json.loads(run.named(TASK, "cluster-backup-definition").inputs["containerDefinitions"])}
+    conf = _conf(found["config"])
+    assert (conf["db_sslmode"], conf["db_sslrootcert"], conf["db_port"]) == ("verify-full", DB_CA_PATH, "5432")
+    # Odoo hands libpq db_sslmode only: the bundle reaches libpq (and pg_dump, psql) by environment.
+    env = {e["name"]: e["value"] for e in found["odoo" if task != "backup" else "backup"]["environment"]}
+    assert (env["PGSSLMODE"], env["PGSSLROOTCERT"]) == ("verify-full", DB_CA_PATH)
+    # The image puts the bundle there (a volume over /etc/odoo-ladder would hide it: the task's is beside).
+    dockerfile = (Path(__file__).parents[2] / "image" / "Dockerfile").read_text()
+    assert f"rds-global-bundle.pem {DB_CA_PATH}\n" in dockerfile
+    assert all(m["containerPath"] != "/etc/odoo-ladder" for c in found.values() for m in c.get("mountPoints", []))
 
 
 def test_workers_are_recycled_before_the_task_runs_out_of_memory(run):
@@ -265,7 +294,7 @@ def test_the_entrypoint_reads_the_store_with_the_tasks_own_role(run):
                                                            else [s["Resource"]])]
     assert "arn:aws:ssm:eu-south-1:123456789012:parameter/odoo-ladder/prod/*" in resources
     efs = [s for s in policy["Statement"] if s["Sid"] == "MountFilestoreThroughAccessPoint"][0]
-    assert "elasticfilesystem:AccessPointArn" in efs["Condition"]["StringEquals"]
+    assert "elasticfilesystem:AccessPointArn" in efs["Condition"]["ArnEquals"]
 
 
 def test_logs_go_to_one_group_with_a_retention(run):
@@ -303,12 +332,24 @@ def test_only_the_access_point_and_the_kept_host_may_mount_the_filestore(run):
     statements = {s["Sid"]: s for s in json.loads(run.one("aws:efs/fileSystemPolicy:FileSystemPolicy").inputs[
         "policy"])["Statement"]}
     anyone = statements["MountThroughTheAccessPoint"]
-    assert anyone["Condition"]["StringEquals"] == {
+    assert anyone["Condition"]["ArnEquals"] == {
         "elasticfilesystem:AccessPointArn": "arn:aws:mock:eu-south-1:123456789012:cluster-filestore-access-point"}
     assert "elasticfilesystem:ClientRootAccess" not in anyone["Action"]
     host = statements["HostCopiesTheFilestore"]  # the copy of the move 6 -> 7 (docs/step7.md)
     assert host["Principal"] == {"AWS": "arn:aws:iam::123456789012:role/host-role-0a1b2c3"}
     assert "elasticfilesystem:ClientRootAccess" in host["Action"]
+    # The host role's own policy: this file system only, through a mount target.
+    own = run.named("aws:iam/rolePolicy:RolePolicy", "cluster-filestore-host-copy")
+    assert own.inputs["role"] == "host-role-0a1b2c3"  # the mocked host role's name
+    (statement,) = json.loads(own.inputs["policy"])["Statement"]
+    assert statement["Resource"].startswith("arn:aws:elasticfilesystem:eu-south-1:123456789012:file-system/fs-")
+    assert sorted(statement["Action"]) == ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientRootAccess",
+                                           "elasticfilesystem:ClientWrite"]
+    assert statement["Condition"] == {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}
+    # and the host's group reaches the mount targets on NFS
+    rules = [r.inputs for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+             if r.inputs.get("referencedSecurityGroupId") == "host-sg-id" and r.inputs["fromPort"] != 5432]
+    assert [(r["fromPort"], r["toPort"], r["securityGroupId"]) for r in rules] == [(2049, 2049, "cluster-sg-efs-id")]
 
 
 def test_the_stack_key_lets_efs_use_it(run):

@@ -2,7 +2,7 @@
 kept until it retires, -> RDS and EFS). Read from the plan's rules, so a new rule shows up here."""
 import pytest
 
-from components.cluster.sidecar import SIDECAR_PORT
+from components.proxy.sidecar import SIDECAR_PORT
 from tests.cluster.stack import run7
 
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"

@@ -202,7 +202,7 @@ def test_verify_runs_the_step_7_checks_on_a_cluster_stack(site, monkeypatch):
     fakes = {"ecs": FakeEcs(service), "elbv2": FakeElbv2(service)}
     monkeypatch.setattr(boto3, "client", lambda name, region_name: fakes[name])
     cfg = SimpleNamespace(stack="prod", region="eu-south-1",
-                          components=SimpleNamespace(cluster=True, proxy=True, secrets=False, backup=False,
+                          components=SimpleNamespace(cluster=True, proxy=True, secrets=False, backup=False, database="container",
                                                      registry=False),
                           settings=SimpleNamespace(domain=DOMAIN, odoo=SimpleNamespace(version="18.0")))
     target = Target(host=site["host"], https_port=site["port"], http_port=1, ca_bundle=site["ca_bundle"],

@@ -47,7 +47,7 @@ def test_built_on_the_official_odoo_image_pinned_by_digest_as_in_images_py():
 
 def test_boto3_from_apt_without_recommends():
     runs = " ".join(args for name, args in instructions() if name == "RUN")
-    assert "apt-get install -y --no-install-recommends python3-boto3" in runs
+    assert "apt-get install -y --no-install-recommends python3-boto3 zstd" in runs  # zstd: the backup task
     assert "rm -rf /var/lib/apt/lists/*" in runs
 
 
