@@ -32,11 +32,11 @@ def test_step4_us_east_1_total_matches_the_hand_computed_figure():
 
 def test_step4_eu_south_1_priced_lines_match_the_hand_computed_figure():
     # By hand from prices.yaml, eu-south-1: t3.medium 730 h x 0.0479 = 34.967; Elastic IP 730 h x 0.005 = 3.65;
-    # 2 KMS keys x 1.00; 3 SSM Standard parameters 0.  Sum 40.617. EBS, S3 and data out have no Milan figure
-    # yet, so they stay out of the total and are counted as unpriced.
+    # 2 KMS keys x 1.00; 3 SSM Standard parameters 0; 10 GB out x 0.09 = 0.90.  Sum 41.517. EBS and S3 have
+    # no Milan figure yet, so they stay out of the total and are counted as unpriced.
     lines = line_items(list(cached_plan(STEP4)), "eu-south-1", load_table())
     assert next(line for line in lines if "EC2 t3.medium" in line.what).price == 0.0479
-    assert total(lines) == pytest.approx(40.617)
+    assert total(lines) == pytest.approx(41.517)
 
 
 def test_a_missing_figure_is_unpriced_not_guessed():
@@ -53,10 +53,11 @@ AWS_STACKS = [stack for stack in EXAMPLE_STACKS if stack.name.startswith("step")
 
 @pytest.mark.parametrize("stack", AWS_STACKS, ids=lambda p: p.name)
 def test_eu_south_1_prices_the_lines_the_table_has_a_milan_figure_for(stack):
-    # The example stacks live in eu-south-1: the instance, its public IPv4 and the KMS keys are priced
-    # there; what stays unpriced is what the table has no Milan figure for, and the total says so.
+    # The example stacks live in eu-south-1: the instance, its public IPv4, the KMS keys, CloudWatch Logs and
+    # data out are priced there; what stays unpriced is what the table has no Milan figure for.
     lines = line_items(list(cached_plan(str(stack))), "eu-south-1", load_table())
-    filled = [line for line in lines if any(f in line.what for f in (": EC2 t3.", "public IPv4", "KMS customer"))]
+    filled = [line for line in lines if any(f in line.what for f in (": EC2 t3.", "public IPv4", "KMS customer",
+                                                                     "CloudWatch Logs", "data transfer out"))]
     assert any(": EC2 t3." in line.what for line in filled)
     assert [line.what for line in filled if line.price is None] == []
 
