@@ -1,6 +1,8 @@
 """`ladder cost`: every example stack is priced from the table; one total is checked by hand."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ladder.cli import main
@@ -60,6 +62,16 @@ def test_eu_south_1_prices_the_lines_the_table_has_a_milan_figure_for(stack):
                                                                      "CloudWatch Logs", "data transfer out"))]
     assert any(": EC2 t3." in line.what for line in filled)
     assert [line.what for line in filled if line.price is None] == []
+
+
+def test_every_eu_south_1_cost_quoted_on_the_step_pages_is_what_ladder_cost_computes():
+    # tests/test_docs.py checks each page's first (us-east-1) figure; the Milan figures beside them too.
+    quoted = [match for page in sorted((ROOT / "docs" / "steps").glob("step*.md"))
+              for match in re.findall(r"ladder cost (\S+) --region eu-south-1` → \*\*\$([\d.]+)\*\*", page.read_text())]
+    assert len(quoted) >= 7, "the step pages 0-6 each quote their eu-south-1 cost"
+    for stack, figure in quoted:
+        computed = total(line_items(list(cached_plan(stack)), "eu-south-1", load_table()))
+        assert f"{computed:.2f}" == figure, f"{stack}: the docs say ${figure}, ladder cost says ${computed:.2f}"
 
 
 def test_secrets_manager_is_priced_per_secret():
