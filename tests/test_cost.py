@@ -1,6 +1,8 @@
 """`ladder cost`: every example stack is priced from the table; one total is checked by hand."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ladder.cli import main
@@ -30,13 +32,48 @@ def test_step4_us_east_1_total_matches_the_hand_computed_figure():
     assert total(lines) == pytest.approx(41.3893)
 
 
+def test_step4_eu_south_1_priced_lines_match_the_hand_computed_figure():
+    # By hand from prices.yaml, eu-south-1: t3.medium 730 h x 0.0479 = 34.967; root 20 GB + data 30 GB x 0.0924
+    # = 4.62; Elastic IP 730 h x 0.005 = 3.65; 2 KMS keys x 1.00; 3 SSM Standard parameters 0; 10 GB out x 0.09
+    # = 0.90.  Sum 46.137. S3 has no Milan figure yet, so its lines stay out of the total, counted as unpriced.
+    lines = line_items(list(cached_plan(STEP4)), "eu-south-1", load_table())
+    assert next(line for line in lines if "EC2 t3.medium" in line.what).price == 0.0479
+    assert total(lines) == pytest.approx(46.137)
+
+
 def test_a_missing_figure_is_unpriced_not_guessed():
     lines = line_items(list(cached_plan(STEP4)), "eu-south-1", load_table())
-    instance = next(line for line in lines if "EC2 t3.medium" in line.what)
-    assert instance.price is None and instance.amount is None
+    bucket = next(line for line in lines if "S3 Standard storage" in line.what)
+    assert load_table()["prices"]["s3_standard_gb_month"]["eu-south-1"] is None
+    assert bucket.price is None and bucket.amount is None
     eip = next(line for line in lines if "public IPv4" in line.what)
     assert eip.amount == pytest.approx(3.65)
-    assert total(lines) == pytest.approx(3.65 + 2 * 1.00)  # IPv4 and the KMS keys: same price everywhere
+
+
+AWS_STACKS = [stack for stack in EXAMPLE_STACKS if stack.name.startswith("step")]
+
+
+@pytest.mark.parametrize("stack", AWS_STACKS, ids=lambda p: p.name)
+def test_eu_south_1_prices_the_lines_the_table_has_a_milan_figure_for(stack):
+    # The example stacks live in eu-south-1: the instance, its volumes, its public IPv4, the KMS keys, CloudWatch
+    # Logs and data out are priced there; what stays unpriced is what the table has no Milan figure for.
+    lines = line_items(list(cached_plan(str(stack))), "eu-south-1", load_table())
+    priced_in_milan = (": EC2 t3.", ": EBS gp3", "root volume gp3", "public IPv4", "KMS customer", "CloudWatch Logs",
+                       "data transfer out")
+    filled = [line for line in lines if any(f in line.what for f in priced_in_milan)]
+    assert any(": EC2 t3." in line.what for line in filled)
+    assert [line.what for line in filled if line.price is None] == []
+
+
+def test_every_eu_south_1_cost_quoted_on_the_step_pages_is_what_ladder_cost_computes():
+    # tests/test_docs.py checks each page's first (us-east-1) figure; the Milan figures beside them too.
+    figure = re.compile(r"ladder cost (\S+) --region eu-south-1` → \*\*\$([\d.]+)\*\*")
+    quoted = [match for page in sorted((ROOT / "docs" / "steps").glob("step*.md"))
+              for match in figure.findall(page.read_text())]
+    assert len(quoted) >= 7, "the step pages 0-6 each quote their eu-south-1 cost"
+    for stack, figure in quoted:
+        computed = total(line_items(list(cached_plan(stack)), "eu-south-1", load_table()))
+        assert f"{computed:.2f}" == figure, f"{stack}: the docs say ${figure}, ladder cost says ${computed:.2f}"
 
 
 def test_secrets_manager_is_priced_per_secret():
