@@ -27,7 +27,7 @@ def through_s3_for(bucket_arn: str, region: str) -> dict:
 
 
 def backup_key_policy(account_id: str, host_role_arn: str, bucket_arn: str, region: str,
-                      restore_role_arn: str | None = None) -> dict:
+                      restore_role_arn: str | None = None, task_role_arn: str | None = None) -> dict:
     policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -44,4 +44,12 @@ def backup_key_policy(account_id: str, host_role_arn: str, bucket_arn: str, regi
             {"Sid": "RestoreRoleDecryptsThroughS3ForThisBucketOnly", "Effect": "Allow",
              "Principal": {"AWS": restore_role_arn}, "Action": ["kms:Decrypt"], "Resource": "*",
              "Condition": through_s3_for(bucket_arn, region)})
+    if task_role_arn:
+        # Step 7's backup task writes the sets as the host does. The role is the cluster's, made after
+        # this key: KMS refuses a policy naming a principal that does not exist yet, so the account is
+        # the principal and the role's ARN the condition.
+        policy["Statement"].append(
+            {"Sid": "BackupTaskUsesItThroughS3ForThisBucketOnly", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}, "Action": DATA_ACTIONS, "Resource": "*",
+             "Condition": {**through_s3_for(bucket_arn, region), "ArnEquals": {"aws:PrincipalArn": task_role_arn}}})
     return policy

@@ -105,3 +105,10 @@ def lifecycle_rules(keep_days: int, cold_after_days: int | None, prefix: str = B
     if cold_after_days is not None:
         tidy["transitions"] = [{"days": cold_after_days, "storage_class": "STANDARD_IA"}]
     return [released, tidy]
+
+
+def backup_task_role_name(stack: str) -> str:
+    """Step 7's backup task role (components/cluster/backup_task.py): a fixed name (64 characters at most
+    for a 40-character stack name, configs/stack_name.py), so the backup key's policy can name it by ARN
+    before it exists (a condition on aws:PrincipalArn)."""
+    return f"odoo-ladder-{stack}-backup-task"

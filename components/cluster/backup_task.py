@@ -22,7 +22,8 @@ import pulumi_aws as aws
 from components.backup.policy import BACKUP_PREFIX, host_backup_policy
 from components.cluster.alarm_specs import BACKUP_METRIC, backup_namespace
 from components.cluster.containers import CONFIG_DIR, backup_containers
-from components.cluster.names import backup_task_role_name, ecs_name
+from components.backup.policy import backup_task_role_name
+from components.cluster.names import ecs_name
 from components.cluster.policies import service_trust, task_policy, task_trust
 from components.cluster.task_config import DB_PORT, task_odoo_conf
 from components.cluster.tasks import ARCHITECTURES, volumes

@@ -16,9 +16,3 @@ def lb_name(stack: str, suffix: str) -> str:
 
 def ecs_name(stack: str, suffix: str) -> str:
     return f"odoo-ladder-{_safe(stack, r'[^A-Za-z0-9_-]', 200)}-{suffix}"
-
-
-def backup_task_role_name(stack: str) -> str:
-    """A fixed name (64 characters at most for a 40-character stack name, configs/stack_name.py), so the
-    backup key's policy can name the role by ARN before it exists (a condition on aws:PrincipalArn)."""
-    return f"odoo-ladder-{stack}-backup-task"

@@ -60,7 +60,7 @@ def test_the_task_writes_the_same_sets_to_the_same_bucket(run):
 
 
 def test_the_backup_task_role_name_fits_iam_for_the_longest_stack_name():
-    from components.cluster.names import backup_task_role_name
+    from components.backup.policy import backup_task_role_name
     assert len(backup_task_role_name("a" * 40)) == 64  # IAM's limit; stack names stop at 40 (configs/stack_name.py)
 
 
@@ -126,3 +126,15 @@ def test_the_shipped_lines_unpack_the_script_and_write_a_pgpass_without_env(run,
     assert lines[1] == "passfile=/dev/shm/odoo-ladder/pgpass"
     assert lines[2] == r"*:*:*:*:pa\:ss\\word-0123456789abcdef"  # libpq's escapes for ':' and '\'
     assert lines[3] == "mode=600" and lines[4] == "0"
+
+
+def test_the_backup_key_lets_the_task_role_encrypt_through_s3_for_this_bucket_only(run):
+    """The sets are written under the backup bucket's own key: without this statement every scheduled
+    run fails at its first upload (KMS AccessDenied)."""
+    policy = json.loads(run.named("aws:kms/key:Key", "backup-key").inputs["policy"])
+    role_name = run.named("aws:iam/role:Role", "cluster-backup-task").inputs["name"]
+    task = [s for s in policy["Statement"] if s["Sid"] == "BackupTaskUsesItThroughS3ForThisBucketOnly"]
+    assert len(task) == 1
+    assert task[0]["Condition"]["ArnEquals"] == {"aws:PrincipalArn": f"arn:aws:iam::123456789012:role/{role_name}"}
+    assert task[0]["Condition"]["StringEquals"]["kms:ViaService"].startswith("s3.")
+    assert "kms:GenerateDataKey" in task[0]["Action"]
