@@ -65,8 +65,8 @@ behaviour, not re-read here):
   force_new_deployment instead of replacing); aws_ecs_task_definition: ecs/task_definition.go @04fc21d5 (an
   older version: inputs added since, e.g. enable_fault_injection, volume.configure_at_launch, not read);
   aws_lb: elbv2/load_balancer.go @00edc94b (schema and its CustomizeDiff read); aws_lb_target_group:
-  elbv2/target_group.go @013cfb4c (its CustomizeDiff functions read: they only validate); aws_lb_listener: elbv2/listener.go
-  @01c08000 (an older version); aws_lb_listener_rule: elbv2/listener_rule.go @032c4f07;
+  elbv2/target_group.go @013cfb4c (its CustomizeDiff functions read: they only validate); aws_lb_listener:
+  elbv2/listener.go @01c08000 (an older version); aws_lb_listener_rule: elbv2/listener_rule.go @032c4f07;
   aws_scheduler_schedule: scheduler/schedule.go @02f524b9; aws_vpc_security_group_ingress_rule:
   ec2/vpc_security_group_ingress_rule.go @00a32209 (plugin framework: RequiresReplace plan modifier and
   ModifyPlan); aws_vpc_security_group_egress_rule: ec2/vpc_security_group_egress_rule.go @050ac111, which embeds
