@@ -57,12 +57,28 @@ behaviour, not re-read here):
 - aws_s3_bucket: internal/service/s3/bucket.go @0070bcd1 (bucket, bucket_prefix read; object_lock_enabled
   from the docs); aws_route_table, aws_s3_bucket_lifecycle_configuration, the object lock configuration
   and the legacy aws_s3_bucket_object: from the docs, not re-read.
+- Step 7's service (read, stored versions; a stored version is not one release, see each commit):
+  aws_acm_certificate: acm/certificate.go @01661ea3; aws_acm_certificate_validation:
+  acm/certificate_validation.go @004eea7f; aws_appautoscaling_policy: appautoscaling/policy.go @e33a89d0;
+  aws_ecs_cluster: ecs/cluster.go @00a35305; aws_ecs_service: ecs/service.go @00a919d1 (schema and its
+  capacityProviderStrategyCustomizeDiff read; a later stored version refuses such a change without
+  force_new_deployment instead of replacing); aws_ecs_task_definition: ecs/task_definition.go @04fc21d5 (an
+  older version: inputs added since, e.g. enable_fault_injection, volume.configure_at_launch, not read);
+  aws_lb: elbv2/load_balancer.go @00edc94b (schema and its CustomizeDiff read); aws_lb_target_group:
+  elbv2/target_group.go @013cfb4c (its CustomizeDiff functions read: they only validate); aws_lb_listener:
+  elbv2/listener.go @01c08000 (an older version); aws_lb_listener_rule: elbv2/listener_rule.go @032c4f07;
+  aws_scheduler_schedule: scheduler/schedule.go @02f524b9; aws_vpc_security_group_ingress_rule:
+  ec2/vpc_security_group_ingress_rule.go @00a32209 (plugin framework: RequiresReplace plan modifier and
+  ModifyPlan); aws_vpc_security_group_egress_rule: ec2/vpc_security_group_egress_rule.go @050ac111, which embeds
+  the ingress rule's shared schema (read in the ingress file @00a32209, an older version).
 tests/data/terraform_force_new.json holds the ForceNew fields read there, and a test checks
 this table against it. pulumi-command: `triggers` is replaceOnChanges (pulumi_command/local/
 command.py); without an `update` command any change re-creates. terraform-provider-random:
 every argument of random_password is RequiresReplace.
 """
 from __future__ import annotations
+
+import json
 
 ANY = "*"
 
@@ -71,8 +87,6 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "aws:rds/subnetGroup:SubnetGroup": {"name", "namePrefix"},
     # aws_db_parameter_group (docs, as every sibling parameter group read: family, name, description).
     "aws:rds/parameterGroup:ParameterGroup": {"description", "family", "name", "namePrefix"},
-    # aws_vpc_security_group_ingress_rule (docs): the group it belongs to.
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"securityGroupId"},
     # aws_db_instance (docs' "forces new resource", not re-read; erring on the side of listing: a false
     # "replaces" in `ladder diff` is safer than a missed one, and the instance is protected anyway).
     "aws:rds/instance:Instance": {
@@ -179,6 +193,56 @@ FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {"clientIdLists", "url"},
     # aws_cloudwatch_metric_alarm (read): only the alarm's name forces a new alarm.
     "aws:cloudwatch/metricAlarm:MetricAlarm": {"name"},
+    # Step 7 (read). The certificate: a new domain or SAN list is a new certificate (re-validated through DNS);
+    # its validation waits on one certificate and its records.
+    "aws:acm/certificate:Certificate": {
+        "certificateAuthorityArn", "domainName", "keyAlgorithm", "subjectAlternativeNames", "validationMethod",
+        "validationOptions", "validationOptions.domainName", "validationOptions.validationDomain"},
+    "aws:acm/certificateValidation:CertificateValidation": {"certificateArn", "validationRecordFqdns"},
+    # The web service's scaling policy: its target-tracking settings change in place.
+    "aws:appautoscaling/policy:Policy": {"name", "resourceId", "scalableDimension", "serviceNamespace"},
+    # ECS: the cluster's settings and the service's task definition, counts, network and load balancers change in
+    # place (a new task definition is a rolling deployment, not a new service); see CONDITIONAL for its capacity
+    # provider strategy.
+    "aws:ecs/cluster:Cluster": {"name"},
+    "aws:ecs/service:Service": {"cluster", "deploymentController.type", "iamRole", "launchType", "name",
+                                "schedulingStrategy"},
+    # Every input but the tags is ForceNew: each change registers a new revision of the same family (a replacement
+    # that loses nothing: the service moves to the new revision, the old one is deregistered). inferenceAccelerators
+    # is in the version read; pulumi-aws 7 has no such input.
+    "aws:ecs/taskDefinition:TaskDefinition": {
+        "containerDefinitions", "cpu", "ephemeralStorage", "ephemeralStorage.sizeInGib", "executionRoleArn", "family",
+        "inferenceAccelerators", "inferenceAccelerators.deviceName", "inferenceAccelerators.deviceType", "ipcMode",
+        "memory", "networkMode", "pidMode", "placementConstraints", "placementConstraints.expression",
+        "placementConstraints.type", "proxyConfiguration", "proxyConfiguration.containerName",
+        "proxyConfiguration.properties", "proxyConfiguration.type", "requiresCompatibilities", "runtimePlatform",
+        "runtimePlatform.cpuArchitecture", "runtimePlatform.operatingSystemFamily", "taskRoleArn", "volumes",
+        "volumes.dockerVolumeConfiguration", "volumes.dockerVolumeConfiguration.autoprovision",
+        "volumes.dockerVolumeConfiguration.driver", "volumes.dockerVolumeConfiguration.driverOpts",
+        "volumes.dockerVolumeConfiguration.labels", "volumes.dockerVolumeConfiguration.scope",
+        "volumes.efsVolumeConfiguration", "volumes.efsVolumeConfiguration.authorizationConfig",
+        "volumes.efsVolumeConfiguration.authorizationConfig.accessPointId",
+        "volumes.efsVolumeConfiguration.authorizationConfig.iam", "volumes.efsVolumeConfiguration.fileSystemId",
+        "volumes.efsVolumeConfiguration.rootDirectory", "volumes.efsVolumeConfiguration.transitEncryption",
+        "volumes.efsVolumeConfiguration.transitEncryptionPort", "volumes.fsxWindowsFileServerVolumeConfiguration",
+        "volumes.fsxWindowsFileServerVolumeConfiguration.authorizationConfig",
+        "volumes.fsxWindowsFileServerVolumeConfiguration.authorizationConfig.credentialsParameter",
+        "volumes.fsxWindowsFileServerVolumeConfiguration.authorizationConfig.domain",
+        "volumes.fsxWindowsFileServerVolumeConfiguration.fileSystemId",
+        "volumes.fsxWindowsFileServerVolumeConfiguration.rootDirectory", "volumes.hostPath", "volumes.name"},
+    # The ALB (a new one has a new DNS name; see CONDITIONAL for its subnet mappings), its target group, listeners
+    # and rules: actions, certificates, health checks and priorities change in place.
+    "aws:lb/loadBalancer:LoadBalancer": {"customerOwnedIpv4Pool", "internal", "loadBalancerType", "name",
+                                         "namePrefix"},
+    "aws:lb/targetGroup:TargetGroup": {"ipAddressType", "name", "namePrefix", "port", "protocol", "protocolVersion",
+                                       "targetType", "vpcId"},
+    "aws:lb/listener:Listener": {"loadBalancerArn"},
+    "aws:lb/listenerRule:ListenerRule": {"listenerArn"},
+    # The scheduled job: its expression, target and input change in place.
+    "aws:scheduler/schedule:Schedule": {"groupName", "name", "namePrefix"},
+    # Security group rules (plugin framework, RequiresReplace): the group; see CONDITIONAL for the source's kind.
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"securityGroupId"},
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {"securityGroupId"},
     # terraform-provider-random: every argument RequiresReplace.
     "random:index/randomPassword:RandomPassword": {ANY},
     # pulumi-command: see CONDITIONAL for a Command without an `update` command.
@@ -209,11 +273,57 @@ def _command(before: dict, after: dict) -> set[str]:
     return set() if after.get("update") else {ANY}
 
 
+_RULE_SOURCES = ("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId")
+
+
+def _security_group_rule(before: dict, after: dict) -> set[str]:
+    # ModifyPlan in vpc_security_group_ingress_rule.go: "you cannot change the rule's source type", so a rule whose
+    # source moves from one kind to another (a CIDR to a security group, ...) is replaced.
+    old = next((k for k in _RULE_SOURCES if before.get(k)), None)
+    new = next((k for k in _RULE_SOURCES if after.get(k)), None)
+    return set(_RULE_SOURCES) if old != new else set()
+
+
+def _items(value) -> list[str]:
+    return sorted(json.dumps(v, sort_keys=True) for v in value or [])
+
+
+def _ecs_service(before: dict, after: dict) -> set[str]:
+    # capacityProviderStrategyCustomizeDiff in service.go: a changed strategy is a new service unless
+    # force_new_deployment is set and the strategy neither appears nor disappears.
+    old, new = _items(before.get("capacityProviderStrategies")), _items(after.get("capacityProviderStrategies"))
+    if old == new or (after.get("forceNewDeployment") and bool(old) == bool(new)):
+        return set()
+    return {"capacityProviderStrategies"}
+
+
+def _load_balancer(before: dict, after: dict) -> set[str]:
+    # customizeDiffLoadBalancerALB/NLB in load_balancer.go (existing load balancers only).
+    kind = after.get("loadBalancerType") or "application"
+    old, new = set(_items(before.get("subnetMappings"))), set(_items(after.get("subnetMappings")))
+    forced = set()
+    if kind == "application" and old != new and not (old <= new or new <= old):
+        forced.add("subnetMappings")  # a mapping itself changed; adding or removing whole mappings is in place
+    if kind == "network":
+        if old != new and (len(new) <= len(old) or not old <= new):
+            forced.add("subnetMappings")
+        subnets_old, subnets_new = _items(before.get("subnets")), _items(after.get("subnets"))
+        if subnets_old != subnets_new and len(subnets_new) <= len(subnets_old):
+            forced.add("subnets")  # an NLB only gains subnets in place
+        if bool(before.get("securityGroups")) != bool(after.get("securityGroups")):
+            forced.add("securityGroups")  # an NLB cannot gain its first security group or lose its last
+    return forced
+
+
 CONDITIONAL = {
     "aws:ec2/instance:Instance": _instance,
     "aws:ssm/parameter:Parameter": _parameter,
     "aws:ec2/subnet:Subnet": _subnet,
     "command:local:Command": _command,
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _security_group_rule,
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _security_group_rule,
+    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:ecs/service:Service": _ecs_service,
 }
 
 

@@ -98,7 +98,8 @@ def test_an_unknown_type_is_an_error_not_a_guess():
 def _snake(path: str) -> str:
     plural = {"ebsBlockDevices": "ebsBlockDevice", "ephemeralBlockDevices": "ephemeralBlockDevice",
               "networkInterfaces": "networkInterface", "encryptionConfigurations": "encryptionConfiguration",
-              "clientIdLists": "clientIdList"}
+              "clientIdLists": "clientIdList", "validationOptions": "validationOption", "volumes": "volume",
+              "inferenceAccelerators": "inferenceAccelerator"}
     return ".".join(re.sub(r"(?<!^)(?=[A-Z])", "_", plural.get(p, p)).lower() for p in path.split("."))
 
 
