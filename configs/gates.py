@@ -211,11 +211,23 @@ def _registry_problems(settings: StackSettings, components: Components) -> list[
         if on_ecr:
             problems.append("odoo-ladder:registry.image: an ECR image with registry.kind: dockerhub; name the Docker "
                             "Hub image (e.g. docker.io/acme/odoo@sha256:...), or set registry.kind: ecr")
+        # The CI roles are optional on Docker Hub: naming the GitHub repository asks for them.
+        if registry.github.owner or registry.github.repo:
+            if not registry.image:
+                problems.append("odoo-ladder:registry.image: deploy.yml pushes to the Docker Hub repository of this "
+                                "image (stack output registry_url); push a first image by hand and name its digest, "
+                                "e.g. docker.io/acme/odoo@sha256:... (docs/step6.md)")
+            problems += _github_problems(settings)
         return problems
     if registry.image and not on_ecr:
         return ["odoo-ladder:registry.image: with registry.kind: ecr the host pulls from the stack's ECR repository "
                 "only; name <account>.dkr.ecr.<region>.amazonaws.com/odoo-ladder/<stack>@sha256:... "
                 "(deploy.yml sets it), or set registry.kind: dockerhub"]
+    return _github_problems(settings)
+
+
+def _github_problems(settings: StackSettings) -> list[str]:
+    """What the CI roles need: the repository they trust and the state the bootstrap made."""
     github = settings.registry.github
     what = {"owner": "the GitHub owner (user or organisation) of the repository the workflows run in",
             "repo": "the GitHub repository the workflows run in",
