@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+# A leaf of names (stdlib only): the one repository check, shared with step 7's tasks (components/cluster).
+from components.cicd.names import foreign_image_problem
 from configs.cidrs import addresses_covered, too_wide
 from configs.errors import ConfigError
 from configs.image_ref import parse_image
@@ -238,9 +240,10 @@ def _github_problems(settings: StackSettings) -> list[str]:
 
 
 def registry_secret_problems(settings: StackSettings, components: Components, given: frozenset[str],
-                             region: Optional[str] = None) -> list[str]:
+                             region: Optional[str] = None, stack: Optional[str] = None) -> list[str]:
     """Docker Hub's pull token is the user's: it cannot be generated, only given as a secret. An ECR
-    image must be in the stack's region, where its repository is and the host may pull."""
+    image must be in the stack's region and its own repository, the only one the host (or, at step
+    7, the tasks) may pull from."""
     if not components.registry or settings.target != "aws":
         return []
     registry = settings.registry
@@ -251,6 +254,10 @@ def registry_secret_problems(settings: StackSettings, components: Components, gi
     if registry.kind == "ecr" and found and region and found.group(1) != region:
         return [f"odoo-ladder:registry.image: the image is in {found.group(1)}, the stack's repository in {region} "
                 "(aws:region): the host pulls from its own repository only; name the digest deploy.yml pushed there"]
+    if registry.kind == "ecr" and found and stack:
+        problem = foreign_image_problem(registry.image, stack, region or found.group(1),
+                                        "the tasks" if components.cluster else "the host")
+        return [problem] if problem else []
     return []
 
 

@@ -10,7 +10,7 @@ import json
 
 from configs.load import LadderConfig, from_mapping
 from ladder.mocked import stack_config
-from ladder.plan import plan_config
+from ladder.plan import in_own_repository, plan_config
 from tests.stacks import EXAMPLES
 
 STACK = "move"
@@ -33,7 +33,8 @@ def _before_first_deploy(name: str) -> dict:
     return config
 
 
-EXAMPLE_CONFIGS = {path.stem: stack_config(str(path)) for path in EXAMPLES}
+# An example names its file's stack in registry.image (odoo-ladder/<file stem>): moved to STACK's.
+EXAMPLE_CONFIGS = {path.stem: in_own_repository(stack_config(str(path)), path.stem, STACK) for path in EXAMPLES}
 CONFIGS = {
     **EXAMPLE_CONFIGS,
     "step3-secretsmanager": _with("step3", "secrets", store="secretsmanager"),

@@ -197,7 +197,7 @@ def test_the_wildcard_entry_stands_alone():
     assert all(entries == {ANY} or ANY not in entries for entries in FORCE_NEW.values())
 
 
-NEW_DIGEST = "123456789012.dkr.ecr.eu-south-1.amazonaws.com/odoo-ladder/step6@sha256:" + "e" * 64
+NEW_DIGEST = f"123456789012.dkr.ecr.eu-south-1.amazonaws.com/odoo-ladder/{STACK}@sha256:" + "e" * 64
 
 
 def _step6_image() -> str:

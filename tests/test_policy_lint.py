@@ -7,6 +7,7 @@ import parliament
 import pytest
 
 from ladder.mocked import run_stack, stack_config
+from ladder.plan import in_own_repository
 from tests.stacks import EXAMPLES, aws
 
 # (resource type, parliament issue, detail or None for any) -> why it is not a defect.
@@ -28,7 +29,8 @@ NOT_IAM = {"aws:ecr/lifecyclePolicy:LifecyclePolicy"}
 
 CONFIGS = ([pytest.param(aws(step), id=f"step{step}") for step in range(5)]
            + [pytest.param(aws(4, secrets={"store": "secretsmanager"}, logs={"cloudwatch": True}), id="step4-sm-logs")]
-           + [pytest.param(stack_config(str(p)), id=f"example-{p.stem}") for p in EXAMPLES])
+           + [pytest.param(in_own_repository(stack_config(str(p)), p.stem, "prod"), id=f"example-{p.stem}")
+              for p in EXAMPLES])
 
 
 def documents(run):
