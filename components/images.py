@@ -27,6 +27,11 @@ POSTGRES = "postgres:16.15@sha256:1a6ab3f5345eb6dbe04a1349529caabdb0ab09293a0959
 ODOO_BUILD = "odoo:18.0-20260908@sha256:e1e531bec2ad934a3cef40cccbaa9e58392edb1cce5090f1c47e6e9bb11cdda3"
 CI_DEBIAN = "debian:12@sha256:6ebd97fa83deb272194a2cf015b3d26a4d538e9ad3a7a79d544c8af5b0a01443"
 
+# The base for each odoo.version (tools/odoo_base.py gives deploy.yml the stack's). Only 18.0 is
+# pinned: add a version here (an index digest from repo-info or tools/image_digests.py --tag) before
+# a stack on it deploys; until then its deploy stops before building.
+ODOO_BUILDS = {"18.0": ODOO_BUILD}
+
 ALL = {"caddy": CADDY, "nginx": NGINX, "traefik": TRAEFIK, "certbot": CERTBOT, "postgres": POSTGRES,
        "odoo-build": ODOO_BUILD, "ci-debian": CI_DEBIAN}
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+# A leaf of names (stdlib only): the one repository check, shared with step 7's tasks (components/cluster).
+from components.cicd.names import foreign_image_problem
 from configs.cidrs import addresses_covered, too_wide
 from configs.errors import ConfigError
 from configs.image_ref import parse_image
@@ -215,11 +217,23 @@ def _registry_problems(settings: StackSettings, components: Components) -> list[
         if on_ecr:
             problems.append("odoo-ladder:registry.image: an ECR image with registry.kind: dockerhub; name the Docker "
                             "Hub image (e.g. docker.io/acme/odoo@sha256:...), or set registry.kind: ecr")
+        # The CI roles are optional on Docker Hub: naming the GitHub repository asks for them.
+        if registry.github.owner or registry.github.repo:
+            if not registry.image:
+                problems.append("odoo-ladder:registry.image: deploy.yml pushes to the Docker Hub repository of this "
+                                "image (stack output registry_url); push a first image by hand and name its digest, "
+                                "e.g. docker.io/acme/odoo@sha256:... (docs/step6.md)")
+            problems += _github_problems(settings)
         return problems
     if registry.image and not on_ecr:
         return ["odoo-ladder:registry.image: with registry.kind: ecr the host pulls from the stack's ECR repository "
                 "only; name <account>.dkr.ecr.<region>.amazonaws.com/odoo-ladder/<stack>@sha256:... "
                 "(deploy.yml sets it), or set registry.kind: dockerhub"]
+    return _github_problems(settings)
+
+
+def _github_problems(settings: StackSettings) -> list[str]:
+    """What the CI roles need: the repository they trust and the state the bootstrap made."""
     github = settings.registry.github
     what = {"owner": "the GitHub owner (user or organisation) of the repository the workflows run in",
             "repo": "the GitHub repository the workflows run in",
@@ -230,9 +244,10 @@ def _registry_problems(settings: StackSettings, components: Components) -> list[
 
 
 def registry_secret_problems(settings: StackSettings, components: Components, given: frozenset[str],
-                             region: Optional[str] = None) -> list[str]:
+                             region: Optional[str] = None, stack: Optional[str] = None) -> list[str]:
     """Docker Hub's pull token is the user's: it cannot be generated, only given as a secret. An ECR
-    image must be in the stack's region, where its repository is and the host may pull."""
+    image must be in the stack's region and its own repository, the only one the host (or, at step
+    7, the tasks) may pull from."""
     if not components.registry or settings.target != "aws":
         return []
     registry = settings.registry
@@ -243,6 +258,10 @@ def registry_secret_problems(settings: StackSettings, components: Components, gi
     if registry.kind == "ecr" and found and region and found.group(1) != region:
         return [f"odoo-ladder:registry.image: the image is in {found.group(1)}, the stack's repository in {region} "
                 "(aws:region): the host pulls from its own repository only; name the digest deploy.yml pushed there"]
+    if registry.kind == "ecr" and found and stack:
+        problem = foreign_image_problem(registry.image, stack, region or found.group(1),
+                                        "the tasks" if components.cluster else "the host")
+        return [problem] if problem else []
     return []
 
 

@@ -97,7 +97,7 @@ def from_mapping(stack: str, config: Mapping[str, Any], secret_keys: Optional[fr
         try:
             components = resolve(settings)
             problems += registry_secret_problems(settings, components, frozenset(keys.given_secrets),
-                                                 keys.provider.get("aws:region"))
+                                                 keys.provider.get("aws:region"), stack)
         except ConfigError as err:
             problems += err.problems
     if problems:

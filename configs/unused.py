@@ -39,8 +39,8 @@ def unused_settings(settings: StackSettings, components: Components) -> list[str
         if local:
             found += [(k, "the local target creates no DNS record") for k in _set(settings, "dns_zone_id")]
     if components.registry and settings.registry.kind == "dockerhub":
-        found += [(f"registry.{k}", "with Docker Hub there is no ECR repository nor CI role")
-                  for k in _set(settings.registry, "keep_releases", "github")]
+        found += [(f"registry.{k}", "with Docker Hub there is no ECR repository")
+                  for k in _set(settings.registry, "keep_releases")]
     elif components.registry:
         found += [(f"registry.{k}", "ECR pulls with the host's role") for k in _set(settings.registry, "username")]
     if settings.admin_cidrs and (local or components.proxy):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from components.cicd.names import repository_name
 from configs.load import stack_file
 from ladder.holds_data import holds_data
 from ladder.mocked import Registered, StackRun, run_stack, stack_config
@@ -53,7 +54,24 @@ def plan_config(config: dict, stack: str) -> list[dict]:
 def plan(stack: str, as_stack: str | None = None) -> list[dict]:
     """`as_stack` runs the file under another stack's name: names, tags and parameter paths derive
     from the stack name, so `ladder diff A B` plans B as stack A to compare like with like."""
-    return plan_config(stack_config(stack), as_stack or stack_name(stack))
+    config = stack_config(stack)
+    if as_stack:
+        config = in_own_repository(config, stack_name(stack), as_stack)
+    return plan_config(config, as_stack or stack_name(stack))
+
+
+def in_own_repository(config: dict, from_stack: str, to_stack: str) -> dict:
+    """registry.image in `from_stack`'s own ECR repository, moved to `to_stack`'s like the other names
+    that derive from the stack (the host and the tasks pull from their own repository only). Any
+    other image is left as it is, to be refused or run as written."""
+    value = config.get("odoo-ladder:registry") or {}
+    registry = dict(json.loads(value) if isinstance(value, str) else value)  # Pulumi's text, or a stack file's map
+    image = registry.get("image") or ""
+    own = f"/{repository_name(from_stack)}@"
+    if ".dkr.ecr." not in image or own not in image:
+        return config
+    registry["image"] = image.replace(own, f"/{repository_name(to_stack)}@")
+    return {**config, "odoo-ladder:registry": json.dumps(registry) if isinstance(value, str) else registry}
 
 
 def stack_name(stack_or_path: str) -> str:

@@ -83,16 +83,6 @@ import json
 ANY = "*"
 
 FORCE_NEW: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
-    # Step 5. aws_db_subnet_group: internal/service/rds/subnet_group.go @01c08000 (read).
-    "aws:rds/subnetGroup:SubnetGroup": {"name", "namePrefix"},
-    # aws_db_parameter_group (docs, as every sibling parameter group read: family, name, description).
-    "aws:rds/parameterGroup:ParameterGroup": {"description", "family", "name", "namePrefix"},
-    # aws_db_instance (docs' "forces new resource", not re-read; erring on the side of listing: a false
-    # "replaces" in `ladder diff` is safer than a missed one, and the instance is protected anyway).
-    "aws:rds/instance:Instance": {
-        "availabilityZone", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "identifier",
-        "identifierPrefix", "kmsKeyId", "ncharCharacterSetName", "restoreToPointInTime", "s3Import",
-        "snapshotIdentifier", "storageEncrypted", "timezone", "username"},
     # aws_instance (read). userData is not ForceNew: AWS stops and starts the host to change it
     # (see CONDITIONAL for userDataReplaceOnChange).
     "aws:ec2/instance:Instance": {

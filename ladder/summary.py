@@ -119,8 +119,26 @@ def _host_replaced(change) -> str:
     return line + "Odoo is down while the new host boots and the data volume moves to it"
 
 
+def _new_image(a: Side, b: Side) -> list[str]:
+    """Another image for the odoo service (a deploy's digest, or odoo.image): `compose up` recreates the
+    container on it, and with odoo.update_modules the apply upgrades the modules first
+    (components/delivery/image_steps.py, docs/step6.md "Module upgrades")."""
+    old, new = (s.delivered.services.get("odoo", {}).get("image") for s in (a, b))
+    if not old or not new or old == new:
+        return []
+    line = f"Odoo moves to the image {new}: compose recreates its container, a short restart in which the site does not answer"
+    modules = b.cfg.settings.odoo.update_modules
+    if modules:
+        line += (f"; before it, `odoo -u {','.join(modules)} --stop-after-init` runs once in a container of the "
+                 f"new image while the old one keeps serving (a failed upgrade stops the rollout there, the old "
+                 f"image still serving); a long upgrade changes the schema under the running code")
+    return [line]
+
+
 def downtime(a: Side, b: Side, diff: PlanDiff) -> list[str]:
     lines = [_host_replaced(c) for c in diff.replaced if c.after["type"] == INSTANCE]
+    if not lines:  # a new host starts on the new image anyway
+        lines += _new_image(a, b)
     for c in diff.updated:
         if c.after["type"] == INSTANCE:
             what = sorted({STOP_START[k] for k in c.keys if k in STOP_START})

@@ -8,10 +8,9 @@ from __future__ import annotations
 import functools
 import json
 
-from components.cicd.names import repository_name
 from configs.load import LadderConfig, from_mapping
 from ladder.mocked import stack_config
-from ladder.plan import plan_config
+from ladder.plan import in_own_repository, plan_config
 from tests.stacks import EXAMPLES
 
 STACK = "move"
@@ -34,18 +33,8 @@ def _before_first_deploy(name: str) -> dict:
     return config
 
 
-def _in_this_stack(config: dict) -> dict:
-    """A step-7 example under the matrix's stack name: its image from this stack's own repository
-    (the only one the tasks' execution role may pull; components/cluster/settings.py checks it)."""
-    if config.get("odoo-ladder:step") != "7":
-        return config
-    registry = json.loads(config["odoo-ladder:registry"])
-    account_region, digest = registry["image"].split("/", 1)[0], registry["image"].split("@", 1)[1]
-    registry["image"] = f"{account_region}/{repository_name(STACK)}@{digest}"
-    return {**config, "odoo-ladder:registry": json.dumps(registry)}
-
-
-EXAMPLE_CONFIGS = {path.stem: _in_this_stack(stack_config(str(path))) for path in EXAMPLES}
+# An example names its file's stack in registry.image (odoo-ladder/<file stem>): moved to STACK's.
+EXAMPLE_CONFIGS = {path.stem: in_own_repository(stack_config(str(path)), path.stem, STACK) for path in EXAMPLES}
 CONFIGS = {
     **EXAMPLE_CONFIGS,
     "step3-secretsmanager": _with("step3", "secrets", store="secretsmanager"),

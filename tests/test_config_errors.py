@@ -20,6 +20,9 @@ from ladder.mocked import StackRun, run_stack, stack_config
 from tests.stacks import aws, local
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
+ECR = "123456789012.dkr.ecr.eu-south-1.amazonaws.com"
+GITHUB = {"owner": "acme", "repo": "erp-infra", "state_bucket": "odoo-ladder-state-123456789012-eu-south-1",
+          "state_key_arn": "arn:aws:kms:eu-south-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"}
 
 
 @dataclass
@@ -89,6 +92,12 @@ CASES = [
     Case("registry-no-github", aws(registry={"enabled": True}), "odoo-ladder:registry.github.owner",
          "needed for the CI roles"),
     Case("local-registry", local(registry={"enabled": True}), "odoo-ladder:registry.enabled", "needs AWS"),
+    # The host's role pulls from this stack's repository only (registry-host-pull): another is refused.
+    *[Case(f"registry-image-{what}", aws(4, registry={"enabled": True, "github": GITHUB, "image": f"{ECR}/{repo}@{DIGEST}"}),
+           "odoo-ladder:registry.image", "the host may pull only this stack's repository, "
+           "<account>.dkr.ecr.eu-south-1.amazonaws.com/odoo-ladder/test (stack output registry_url)")
+      for what, repo in (("other-stack", "odoo-ladder/staging"), ("other-repository", "acme/odoo"),
+                         ("prefix-of-stack", "odoo-ladder/test2"))],
     Case("local-secrets", local(step=2, domain="erp.example.org", secrets={"enabled": True}),
          "odoo-ladder:secrets.enabled", "needs AWS"),
     # Secrets in plain text.
@@ -281,3 +290,9 @@ def test_every_problem_is_reported_at_once():
 
 def test_the_same_config_registers_resources_when_it_is_good():
     assert run_stack(aws()).resources
+
+
+def test_an_image_of_the_stacks_own_repository_is_accepted_on_the_host():
+    image = f"{ECR}/odoo-ladder/test@{DIGEST}"
+    cfg = from_mapping("test", aws(4, registry={"enabled": True, "github": GITHUB, "image": image}))
+    assert cfg.settings.registry.image == image

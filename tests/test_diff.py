@@ -8,6 +8,7 @@ import pytest
 
 from ladder.diff import diff_plans, render_diff
 from ladder.holds_data import DATA_TYPES, holds_data
+from configs.load import from_mapping
 from ladder.mocked import stack_config
 from ladder.plan import plan_config
 from ladder.replacements import ANY, CONDITIONAL, FORCE_NEW, is_component, replacing_keys
@@ -197,3 +198,49 @@ def test_a_replaced_password_is_reported_as_a_rotation():
 def test_the_wildcard_entry_stands_alone():
     # ANY is only for types whose every argument re-creates; no table entry mixes it with names.
     assert all(entries == {ANY} or ANY not in entries for entries in FORCE_NEW.values())
+
+
+NEW_DIGEST = f"123456789012.dkr.ecr.eu-south-1.amazonaws.com/odoo-ladder/{STACK}@sha256:" + "e" * 64
+
+
+def _step6_image() -> str:
+    return json.loads(CONFIGS["step6"]["odoo-ladder:registry"])["image"]
+
+
+def _with_image(name: str, image: str = NEW_DIGEST, **odoo) -> dict:
+    config = dict(CONFIGS[name])
+    registry = json.loads(config["odoo-ladder:registry"])
+    config["odoo-ladder:registry"] = json.dumps({**registry, "image": image})
+    if odoo:
+        config["odoo-ladder:odoo"] = json.dumps({**json.loads(config["odoo-ladder:odoo"]), **odoo})
+    return config
+
+
+def _summary_of(before: dict, after: dict) -> str:
+    a, b = plan_config(before, STACK), plan_config(after, STACK)
+    return "\n".join(summarize(side(from_mapping(STACK, before), a), side(from_mapping(STACK, after), b),
+                               diff_plans(a, b)))
+
+
+def test_a_new_image_digest_is_a_short_restart_not_no_downtime():
+    text = _summary_of(CONFIGS["step6"], _with_image("step6"))
+    assert "downtime: none expected" not in text
+    assert (f"downtime: Odoo moves to the image {NEW_DIGEST}: compose recreates its container, a short restart "
+            "in which the site does not answer") in text
+    assert "odoo -u" not in text, "no upgrade without odoo.update_modules"
+
+
+def test_a_new_image_with_update_modules_says_the_upgrade_runs_first():
+    text = _summary_of(_with_image("step6", _step6_image(), update_modules=["sale", "stock"]),
+                       _with_image("step6", update_modules=["sale", "stock"]))
+    assert "a short restart" in text
+    assert ("before it, `odoo -u sale,stock --stop-after-init` runs once in a container of the new image while "
+            "the old one keeps serving (a failed upgrade stops the rollout there") in text
+
+
+def test_the_same_image_is_still_no_downtime():
+    assert "downtime: none expected" in _summary_of(CONFIGS["step6"], dict(CONFIGS["step6"]))
+
+
+def test_the_first_deploy_from_the_official_image_restarts_odoo_too():
+    assert "downtime: Odoo moves to the image" in _summary("step6-official", "step6")

@@ -12,6 +12,7 @@ from configs.errors import ConfigError
 from configs.gates import max_built_step
 from configs.load import from_mapping
 from ladder.mocked import run_stack, stack_config
+from ladder.plan import in_own_repository
 from tests.stacks import ROOT, compose_of, delivered_file
 
 EXAMPLE = str(ROOT / "configs" / "stacks" / "step6.yaml")
@@ -20,7 +21,7 @@ DATABASES = {"container": {"kind": "container"}, "rds": {"kind": "rds"}}
 
 
 def step6(kind: str) -> dict:
-    config = dict(stack_config(EXAMPLE))
+    config = in_own_repository(dict(stack_config(EXAMPLE)), "step6", "prod")
     config["odoo-ladder:database"] = json.dumps(DATABASES[kind])
     return config
 
@@ -55,7 +56,8 @@ def test_the_workflows_get_their_variables_from_the_outputs(run):
 def test_the_host_runs_the_digest_and_the_database_of_its_kind(run):
     kind, result = run
     services = compose_of(result)["services"]
-    image = json.loads(stack_config(EXAMPLE)["odoo-ladder:registry"])["image"]
+    image = json.loads(step6(kind)["odoo-ladder:registry"])["image"]
+    assert image.split("@")[0].endswith("/odoo-ladder/prod")
     assert services["odoo"]["image"] == services["odoo-init"]["image"] == image
     assert ("db" in services) == (kind == "container")
     assert "addons_path = /mnt/extra-addons" in delivered_file(result, "odoo.conf.base")

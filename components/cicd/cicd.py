@@ -27,7 +27,8 @@ class CicdArgs:
     stack: str
     region: str
     github: GithubSettings
-    repository_arn: pulumi.Input[str]
+    # The stack's ECR repository, which the deploy role pushes to; None with Docker Hub (no ECR right).
+    repository_arn: Optional[pulumi.Input[str]]
     dns_zone_id: Optional[str] = None
     # The stack's KMS keys, which the deploy role uses and manages by ARN only.
     key_arns: Sequence[pulumi.Input[str]] = ()
@@ -67,9 +68,10 @@ class Cicd(pulumi.ComponentResource):
                            policy=json.dumps(policies.preview_policy(args.stack, bucket, key)))
         aws.iam.RolePolicy(f"{name}-deploy-state", role=deploy.name, opts=child,
                            policy=json.dumps(policies.deploy_state_policy(args.stack, bucket, key)))
-        aws.iam.RolePolicy(f"{name}-deploy-push", role=deploy.name, opts=child,
-                           policy=pulumi.Output.from_input(args.repository_arn).apply(
-                               lambda arn: json.dumps(policies.push_policy(arn))))
+        if args.repository_arn is not None:
+            aws.iam.RolePolicy(f"{name}-deploy-push", role=deploy.name, opts=child,
+                               policy=pulumi.Output.from_input(args.repository_arn).apply(
+                                   lambda arn: json.dumps(policies.push_policy(arn))))
         aws.iam.RolePolicy(f"{name}-deploy-deny-ci", role=deploy.name, opts=child,
                            policy=json.dumps(policies.deny_ci_identity_changes(account)))
         # Managed policies: the infrastructure rights do not fit beside the others in 10,240 inline characters.

@@ -35,6 +35,18 @@ def repository_name(stack: str) -> str:
     return f"{PROJECT}/{_safe(stack, r'[^a-z0-9._-]', 200, lower=True)}"
 
 
+def foreign_image_problem(image: str, stack: str, region: str, who: str) -> str | None:
+    """The host's and the tasks' pull rights name this stack's repository only (registry-host-pull,
+    the task execution role): an image elsewhere would fail at the pull, after the rollout began.
+    Returns the refusal naming odoo-ladder:registry.image, or None for an image of this repository."""
+    repository = image.split("@", 1)[0]
+    expected = f".dkr.ecr.{region}.amazonaws.com/{repository_name(stack)}"
+    if re.fullmatch(r"[0-9]{12}" + re.escape(expected), repository):
+        return None
+    return (f"odoo-ladder:registry.image: {who} may pull only this stack's repository, <account>{expected} "
+            f"(stack output registry_url); {repository} is another one: name the digest deploy.yml pushed there")
+
+
 def state_prefixes(stack: str) -> list[str]:
     """The objects the DIY backend (S3) writes for one stack of this project (pulumi/pkg/backend/diy):
     the checkpoint (+ .bak/.gz), its history, backups and the update lock."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.cicd.names import repository_name
+from components.cicd.names import foreign_image_problem
 from components.cluster.fargate import pair_problem, workers_for
 from components.database.connections import (ADMIN_HEADROOM, MIN_MAXCONN, ODOO_DEFAULT_MAXCONN, RDS_RESERVED,
                                              SUPERUSER_RESERVED, class_max_connections, odoo_processes)
@@ -68,10 +68,8 @@ def problems(cfg: LadderConfig) -> list[str]:
         found.append("odoo-ladder:registry.image: the tasks run the image CI built (it holds the entrypoint that "
                      "reads the secrets with the task's role); set it to the digest the deploy workflow printed, "
                      "<registry>/<repository>@sha256:<digest>")
-    elif not image.split("@", 1)[0].endswith(f".dkr.ecr.{cfg.region}.amazonaws.com/{repository_name(cfg.stack)}"):
-        found.append(f"odoo-ladder:registry.image: the tasks may pull only this stack's repository, "
-                     f"<account>.dkr.ecr.{cfg.region}.amazonaws.com/{repository_name(cfg.stack)} (stack output "
-                     f"registry_url); {image.split('@', 1)[0]} is another one")
+    elif foreign := foreign_image_problem(image, cfg.stack, cfg.region, "the tasks"):
+        found.append(foreign)
     if cfg.components.proxy and cfg.components.proxy not in SIDECAR_KINDS:
         found.append(f"odoo-ladder:proxy.kind: {cfg.components.proxy} is not built as the step-7 sidecar behind the "
                      f"ALB; set proxy.kind to {' or '.join(SIDECAR_KINDS)} (caddy is the default)")

@@ -15,12 +15,23 @@ from configs.load import LadderConfig
 def build_registry(cfg: LadderConfig, host_role: pulumi.Input[str] | None, key_arn: pulumi.Input[str],
                    backup_key_arn: pulumi.Input[str] | None = None) -> dict[str, pulumi.Input]:
     settings = cfg.settings.registry
-    if settings.kind == "dockerhub":
-        # The image lives on Docker Hub: no repository here, and no CI role to push to one (docs/step6.md).
-        return {}
-    registry = Registry("registry", RegistryArgs(cfg.stack, settings.keep_releases, key_arn, host_role))
     keys = [key_arn] + ([backup_key_arn] if backup_key_arn is not None else [])
+    if settings.kind == "dockerhub":
+        # The image lives on Docker Hub: no repository here. The CI roles only when the stack names its
+        # GitHub repository: deploy.yml then pushes to Docker Hub with the repository's secret
+        # DOCKERHUB_TOKEN and runs `pulumi up` with the deploy role, which has no ECR right.
+        if not settings.github.owner:
+            return {}
+        cicd = Cicd("cicd", CicdArgs(cfg.stack, cfg.region, settings.github, None, cfg.settings.dns_zone_id, keys))
+        outputs = {"registry_kind": settings.kind, "dockerhub_username": settings.username}
+        if settings.image:
+            # Where deploy.yml pushes: the repository of the image the stack runs, without its digest.
+            outputs["registry_url"] = settings.image.split("@", 1)[0]
+        return {**outputs, "ci_preview_role_arn": cicd.preview_role_arn,
+                "ci_deploy_role_arn": cicd.deploy_role_arn, "aws_region": cfg.region}
+    registry = Registry("registry", RegistryArgs(cfg.stack, settings.keep_releases, key_arn, host_role))
     cicd = Cicd("cicd", CicdArgs(cfg.stack, cfg.region, settings.github, registry.repository_arn,
                                  cfg.settings.dns_zone_id, keys))
-    return {"registry_url": registry.repository_url, "ci_preview_role_arn": cicd.preview_role_arn,
-            "ci_deploy_role_arn": cicd.deploy_role_arn, "aws_region": cfg.region}
+    return {"registry_kind": settings.kind, "registry_url": registry.repository_url,
+            "ci_preview_role_arn": cicd.preview_role_arn, "ci_deploy_role_arn": cicd.deploy_role_arn,
+            "aws_region": cfg.region}

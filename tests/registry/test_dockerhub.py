@@ -53,7 +53,7 @@ def test_the_host_logs_in_to_docker_hub_with_the_stored_token_and_runs_the_diges
     assert not any(TOKEN in text for text in delivered_bundle(run).values()), "the token never enters the bundle"
 
 
-def test_no_ecr_repository_and_no_ci_role_for_docker_hub(run):
+def test_no_ecr_repository_and_no_ci_role_for_docker_hub_without_github(run):
     assert run.of_type("aws:ecr/repository:Repository") == []
     assert not [r for r in run.of_type("aws:iam/role:Role") if r.name.startswith("cicd-")]
 
@@ -64,7 +64,12 @@ def test_no_ecr_repository_and_no_ci_role_for_docker_hub(run):
     (dockerhub(image=ECR_IMAGE), "odoo-ladder:registry.image"),
     (aws(4, registry={"enabled": True, "image": IMAGE}), "odoo-ladder:registry.image"),
     ({**local(1, registry={"enabled": True, "kind": "dockerhub", "username": "acmeops"})}, "odoo-ladder:registry.enabled"),
-], ids=["no-username", "no-token", "ecr-image", "hub-image-on-ecr", "local"])
+    # With registry.github the CI roles are made and deploy.yml pushes to registry.image's repository.
+    (dockerhub(image=None, github={"owner": "acme", "repo": "erp-infra", "state_bucket": "b",
+                                   "state_key_arn": "arn:aws:kms:eu-south-1:123456789012:key/k"}),
+     "odoo-ladder:registry.image"),
+    (dockerhub(github={"owner": "acme"}), "odoo-ladder:registry.github.state_bucket"),
+], ids=["no-username", "no-token", "ecr-image", "hub-image-on-ecr", "local", "ci-without-image", "ci-without-state"])
 def test_refused_naming_the_key(config, key):
     with pytest.raises(ConfigError) as refused:
         from_mapping("prod", config)

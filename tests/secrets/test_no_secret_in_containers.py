@@ -11,6 +11,7 @@ from components.app.compose import project_name
 from components.app.service import odoo_service
 from components.delivery.secrets_steps import render_secrets_unit
 from configs.load import from_mapping
+from ladder.plan import in_own_repository
 from tests.secrets.conftest import (ADMIN_PASSWD, ADMIN_PASSWORD, DB_PASSWORD, EXEC_PROBE, REPO, probe_report,
                                     run_entrypoint)
 from tests.stacks import EXAMPLES, aws, local
@@ -19,7 +20,8 @@ from tests.tools import require_tool
 START = REPO / "components/app/scripts/odoo-start.sh"
 STACKS = {"local-0": local(0), "local-1": local(1), "local-2": local(2, domain="erp.example.org", acme_email="ops@example.org"),
           # Step 7 renders no compose project: Odoo runs on ECS (tests/cluster checks its task definitions).
-          **{path.stem: yaml.safe_load(path.read_text())["config"] for path in EXAMPLES if path.stem != "step7"}}
+          **{path.stem: in_own_repository(yaml.safe_load(path.read_text())["config"], path.stem, "t") for path in EXAMPLES
+             if path.stem != "step7"}}
 ENV_VALUES = {"ODOO_LADDER_DB_PASSWORD": DB_PASSWORD, "ODOO_LADDER_ADMIN_PASSWD": ADMIN_PASSWD,
               "ODOO_LADDER_ADMIN_PASSWORD": ADMIN_PASSWORD}
 

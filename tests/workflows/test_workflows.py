@@ -161,23 +161,85 @@ def _documented_variables() -> dict[str, tuple[str, str]]:
     return {name: (kind, source) for name, kind, source in rows}
 
 
+def _dockerhub_run():
+    from tests.cicd.stack import GITHUB
+    from tests.registry.test_dockerhub import dockerhub, secret
+    from ladder.mocked import run_stack
+    config = dockerhub(github=GITHUB)
+    return run_stack(config, stack="prod", secret_keys=secret(config))
+
+
 def test_every_variable_a_workflow_reads_is_documented_and_produced():
+    """By the bootstrap, or by a stack output of either registry kind (ECR, or Docker Hub with CI)."""
     from tests.cicd.stack import run_registry
     from tools.bootstrap_state import PRINTED
     read = {v for path in WORKFLOWS for v in re.findall(r"\bvars\.([A-Za-z_]+)", path.read_text())}
     documented = _documented_variables()
     assert read and read <= set(documented), f"undocumented: {sorted(read - set(documented))}"
-    outputs = run_registry().outputs
+    outputs = {**run_registry().outputs, **_dockerhub_run().outputs}
     for name in read:
         kind, source = documented[name]
         assert source in (PRINTED if kind == "bootstrap" else outputs), f"{name}: {kind} {source} does not exist"
 
 
-def test_no_workflow_reads_a_secret_or_an_access_key():
+def test_docker_hub_with_ci_gets_the_deploy_role_without_ecr_rights_and_the_outputs_deploy_reads():
+    from tests.cicd.stack import role_documents
+    from tests.registry.test_dockerhub import IMAGE
+    run = _dockerhub_run()
+    assert run.outputs["registry_kind"] == "dockerhub"
+    assert run.outputs["registry_url"] == IMAGE.split("@")[0]  # where deploy.yml pushes
+    assert run.outputs["dockerhub_username"] == "acmeops"
+    assert {"ci_deploy_role_arn", "ci_preview_role_arn"} <= set(run.outputs)
+    assert run.of_type("aws:ecr/repository:Repository") == []
+    actions = json.dumps(role_documents(run, "deploy"))
+    assert "ecr:PutImage" not in actions and "ecr:GetAuthorizationToken" not in actions
+
+
+def _documented_secrets() -> set[str]:
+    text = (ROOT / "docs" / "step6.md").read_text()
+    return set(re.findall(r"^\| `([A-Z_]+)` \| environment `production` secret \| [^|]+ \|$", text, re.M))
+
+
+def test_the_only_secret_is_docker_hubs_token_given_to_its_login_action_only():
+    """OIDC for AWS; GITHUB_TOKEN is implicit in the actions. Docker Hub has no OIDC for pushes, so its
+    token is the one secret: read only by docker/login-action, in Docker Hub steps of production jobs,
+    never in a `run:` (where it could be echoed)."""
+    read = set()
     for path in WORKFLOWS:
         text = path.read_text()
         assert "AWS_ACCESS_KEY_ID" not in text and "AWS_SECRET_ACCESS_KEY" not in text, path.name
-        assert "secrets." not in text, path.name  # OIDC only; GITHUB_TOKEN is implicit in the actions
+        read |= set(re.findall(r"\bsecrets\.([A-Za-z_]+)", text))
+        for job in yaml.safe_load(text)["jobs"].values():
+            for step in job.get("steps", []):
+                if "secrets." not in json.dumps(step):
+                    continue
+                assert step.get("uses", "").startswith("docker/login-action@"), f"{path.name}: {step}"
+                assert step["if"] == "vars.REGISTRY_KIND == 'dockerhub'" and job["environment"] == "production"
+                assert step["with"]["password"] == "${{ secrets.DOCKERHUB_TOKEN }}"
+    assert read == {"DOCKERHUB_TOKEN"} and read <= _documented_secrets()
+
+
+@pytest.mark.parametrize("workflow", ["deploy.yml", "release.yml"])
+def test_docker_hub_and_ecr_steps_are_exclusive_and_push_to_registry_url(workflow):
+    """Either registry, never both: ECR's login or tag copy only without REGISTRY_KIND=dockerhub."""
+    document = yaml.safe_load((ROOT / ".github/workflows" / workflow).read_text())
+    (job,) = document["jobs"].values()
+    steps = job["steps"]
+    docker_hub = [s for s in steps if s.get("if") == "vars.REGISTRY_KIND == 'dockerhub'"]
+    ecr = [s for s in steps if s.get("if") == "vars.REGISTRY_KIND != 'dockerhub'"]
+    assert any(s.get("uses", "").startswith("docker/login-action@") for s in docker_hub)
+    assert any(re.search(r"\becr\b", json.dumps(s)) for s in ecr)
+    assert not any(re.search(r"\becr\b", json.dumps(s)) for s in docker_hub)
+    assert job["env"]["REGISTRY_URL"] == "${{ vars.REGISTRY_URL }}"
+
+
+def test_the_deploy_passes_the_pushed_digest_whichever_the_registry():
+    (job,) = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text())["jobs"].values()
+    build = next(s for s in job["steps"] if s.get("id") == "build")
+    assert "if" not in build and build["with"]["tags"] == "${{ vars.REGISTRY_URL }}:sha-${{ github.sha }}"
+    config = next(s for s in job["steps"] if "pulumi config set" in s.get("run", ""))
+    assert "if" not in config and config["env"]["DIGEST"] == "${{ steps.build.outputs.digest }}"
+    assert 'odoo-ladder:registry.image "$REGISTRY_URL@$DIGEST"' in config["run"]
 
 
 def test_no_access_key_anywhere_in_the_program():
