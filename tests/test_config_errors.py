@@ -85,7 +85,7 @@ CASES = [
     Case("step-7-no-registry", aws(7, registry={"enabled": False}), "odoo-ladder:registry.enabled",
          "do not switch the registry off at step 7", absent=["not built"]),
     Case("local-step-4", local(step=4), "odoo-ladder:step", "to aws for steps 3-7", absent=["3-6"]),
-    Case("local-rds", local(database={"kind": "rds"}), "odoo-ladder:database.kind", "RDS is an AWS service"),
+    Case("local-rds", local(database={"kind": "rds"}), "odoo-ladder:database.kind", "rds needs AWS"),
     Case("local-nginx-no-domain", local(step=2), "odoo-ladder:proxy.kind", "nginx + certbot needs a public name"),
     Case("local-traefik-no-domain", local(step=1, proxy={"kind": "traefik"}), "odoo-ladder:proxy.kind",
          "traefik needs a public name"),
