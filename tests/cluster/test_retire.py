@@ -115,3 +115,13 @@ def test_the_way_back_builds_a_new_host_on_the_kept_volume(cut_over, retired):
 def test_below_step_7_from_retired_is_refused(retired):
     with pytest.raises(MoveRefused, match="odoo-ladder:cluster.enabled"):
         run_stack(aws(6, registry={"image": IMAGE, "github": GITHUB}), stack="prod", previous=retired.outputs)
+
+
+def test_verify_has_no_host_to_check_once_retired():
+    """The checks that run on the host through SSM pass with the reason, and never look for an instance."""
+    from configs.load import from_mapping
+    from ladder.verify import Target, _through_host
+    cfg = from_mapping("prod", step7(cluster=CUTOVER, host=RETIRED))
+    result = _through_host(cfg, Target(host="erp.example.org"), "no secret on the host's disk",
+                           lambda run: pytest.fail("ran on a host"))
+    assert result.ok and "host.retire is true" in result.detail
