@@ -35,8 +35,10 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         network = Network("network", NetworkArgs(cfg.stack, zones))
         host = Host("host", HostArgs(cfg, network.vpc_id, network.public_subnet_ids[0], network.zones[0]))
         zone = host.data_volume_zone
-        outputs.update(public_ip=host.public_ip, instance_id=host.instance_id, data_volume_id=host.data_volume_id,
-                       url=site_url(cfg) or host.public_ip.apply(lambda ip: f"http://{ip}:8069"))
+        outputs["data_volume_id"] = host.data_volume_id
+        if host.instance_id is not None:  # none once retired (step 7: the cluster gives the url)
+            outputs.update(public_ip=host.public_ip, instance_id=host.instance_id,
+                           url=site_url(cfg) or host.public_ip.apply(lambda ip: f"http://{ip}:8069"))
         if cfg.components.proxy and not cfg.components.cluster:  # step 7: below, once the ALB exists
             dns = Dns("dns", DnsArgs(cfg.settings.domain, host.public_ip, cfg.settings.dns_zone_id))
             outputs["dns_record"] = dns.record
@@ -54,8 +56,10 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     if keeps_rds(cfg):
         # The delivery moves the data over on the first rollout, and back with database.allow_move_back
         # (components/delivery/database_steps.py).
+        # A retired host (step 7) has no security group, and runs no admin step on the master's secret.
+        running = host.instance_id is not None
         database = Database("database", DatabaseArgs(cfg, network.vpc_id, network.zones, host.security_group_id,
-                                                     key_arn, host_role_name=host.role_name))
+                                                     key_arn, host_role_name=host.role_name if running else None))
         outputs["database_address"] = database.address
         if database.export is not None:  # `ladder snapshot-export` takes these
             outputs.update(snapshot_export_bucket=database.export.bucket, snapshot_export_role=database.export.role_arn,
@@ -77,7 +81,9 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
         outputs.update(build_registry(cfg, host.role_name, key_arn, backup_key))
     if cfg.components.cluster:
         # Step 7: Odoo runs on ECS; the host stays (with its data volume) but gets no new rollout.
-        cluster = build_cluster(cfg, network, database, key_arn, host, backup if bucket else None)
+        # A retired host copies nothing to EFS: no NFS rule, no mount right.
+        cluster = build_cluster(cfg, network, database, key_arn, host if host.instance_id is not None else None,
+                                backup if bucket else None)
         outputs.update(cluster)
         # The site's one record: the host's Elastic IP until the cut-over, then an alias to the ALB.
         alias = (cluster["alb_dns_name"], cluster["alb_zone_id"]) if cfg.settings.cluster.cutover else None

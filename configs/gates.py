@@ -129,6 +129,7 @@ def resolve(settings: StackSettings) -> Components:
     if components.cluster and _built("cluster") and not components.proxy:
         problems.append("odoo-ladder:proxy.enabled: the cluster keeps the proxy as a sidecar for X-Forwarded-Host; "
                         "do not switch the proxy off at step 7")
+    problems += _retire_problems(settings, components)
     problems += _admin_problems(settings, components)
     problems += _image_problems(settings, components)
     problems += _registry_problems(settings, components)
@@ -187,6 +188,20 @@ def _step_problems(settings: StackSettings, components: Components) -> list[str]
                 problems.append(f"odoo-ladder:{key}.enabled: this component needs AWS; set odoo-ladder:target "
                                 f"to aws, or remove odoo-ladder:{key} from the local stack")
     return problems
+
+
+def _retire_problems(settings: StackSettings, components: Components) -> list[str]:
+    """host.retire: the host runs Odoo below step 7, and at step 7 serves the site until the cut-over."""
+    if not settings.host.retire:
+        return []
+    if not components.cluster:
+        return [f"odoo-ladder:host.retire: step {settings.step} runs Odoo on the host; the host can be retired "
+                "only at step 7, once the site is on the ALB (docs/step7-move.md): remove host.retire"]
+    if not settings.cluster.cutover:
+        return ["odoo-ladder:host.retire: the site's name still points at the host (cluster.cutover is false); "
+                "finish the filestore copy, set odoo-ladder:cluster.cutover: true and `pulumi up`, check the site "
+                "on the ALB, then retire the host in a later `pulumi up` (docs/step7-move.md)"]
+    return []
 
 
 def _admin_problems(settings: StackSettings, components: Components) -> list[str]:

@@ -118,6 +118,9 @@ class HostSettings(Model):
     # The zone of the subnet and the data volume, chosen once: None keeps the stack's last zone, or
     # on the first deployment takes the region's first available one (a volume cannot change zone).
     availability_zone: Optional[str] = None
+    # Step 7 once the site is on the ALB: the instance, its Elastic IP and security group go; the data
+    # volume (the pre-move filestore and database) stays, detached (components/host/host.py).
+    retire: Flag = False
 
     @field_validator("availability_zone")
     @classmethod

@@ -47,6 +47,8 @@ class LadderState:
     backup_bucket: bool = False
     # The stack holds an RDS instance (step 5 on, or kept by database.allow_move_back).
     rds: bool = False
+    # Step 7: the site's name was on the ALB (cluster.cutover); None when unknown or below step 7.
+    cutover: Optional[bool] = None
     # Last updated by a release without `ladder_state`: settings this release applies in place (the
     # secrets' recovery window) are not in AWS yet.
     older_release: bool = False
@@ -76,6 +78,7 @@ def state_of(cfg: "LadderConfig", zone: Any = None) -> dict[str, Any]:
         "odoo_version": cfg.settings.odoo.version,
         "backup_bucket": keeps_backup_bucket(cfg),
         "rds": keeps_rds(cfg),
+        "cutover": cfg.settings.cluster.cutover if cfg.components.cluster else None,
     }
 
 
@@ -95,7 +98,8 @@ def from_outputs(outputs: Optional[Mapping[str, Any]]) -> Optional[LadderState]:
                            components=tuple(saved.get("components") or ()), zone=saved.get("zone") or None,
                            data_volume_gb=int(size) if size is not None else None,
                            odoo_version=saved.get("odoo_version"), backup_bucket=bool(saved.get("backup_bucket")),
-                           rds=bool(saved.get("rds")) or "database:rds" in (saved.get("components") or ()))
+                           rds=bool(saved.get("rds")) or "database:rds" in (saved.get("components") or ()),
+                           cutover=saved.get("cutover"))
     if "step" not in outputs:
         return None
     return LadderState(step=int(outputs["step"]), components=tuple(outputs.get("components") or ()),
@@ -199,7 +203,22 @@ def _cluster(previous: LadderState, cfg: "LadderConfig") -> list[str]:
     return []
 
 
-CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store, _registry, _database, _cluster)
+def _retire(previous: LadderState, cfg: "LadderConfig") -> list[str]:
+    """host.retire removes the instance that copies the filestore to EFS and, before the cut-over, serves
+    the site: only a stack already served by the ALB may retire it. The way back (host.retire removed)
+    is a new instance on the kept data volume, which the program builds."""
+    if not cfg.settings.host.retire or "host" not in previous.components:
+        return []
+    if previous.cutover is not True:
+        where = "step 7 with cluster.cutover: true" if "cluster" in previous.components else "step 7"
+        return [f"{NAMESPACE}:host.retire: the stack has not yet run on {where}; the host copies the filestore "
+                f"to EFS and serves the site until the name moves: remove host.retire, `pulumi up`, copy and cut "
+                f"over (docs/step7-move.md), then set host.retire: true in a later `pulumi up`"]
+    return []
+
+
+CHECKS = (_target, _volume, _zone, _odoo_version, _backup_bucket, _secret_store, _registry, _database, _cluster,
+          _retire)
 
 
 def move_problems(previous: Optional[LadderState], cfg: "LadderConfig") -> list[str]:

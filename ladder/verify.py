@@ -81,6 +81,8 @@ def _through_host(cfg: LadderConfig, target: Target, title: str, check) -> Check
     """A check that runs commands on the stack's instance through SSM (found from the Elastic IP)."""
     import boto3
 
+    if cfg.settings.host.retire:  # step 7: no instance left, its volume detached; nothing on it runs
+        return CheckResult(title, True, "no host to check: host.retire is true (docs/step7-move.md)")
     instance_id = target.instance_id or _instance_of(boto3.client("ec2", region_name=cfg.region), target.host)
     if instance_id is None:
         return CheckResult(title, False, f"no instance holds the address {target.host}; pass --instance-id")

@@ -49,7 +49,10 @@ CONFIGS = {
     "step6-rds": _with("step6", "database", kind="rds"),
     # Step 5 -> 4 with the data moved back into the container (RDS kept while it moves).
     "step4-back": _with("step4", "database", allow_move_back=True),
+    # Step 7 with the name on the ALB, then with the host retired (its data volume kept).
+    "step7-cutover": _with("step7", "cluster", cutover=True),
 }
+CONFIGS["step7-retired"] = {**CONFIGS["step7-cutover"], "odoo-ladder:host": '{"retire": true}'}
 # The variants' switches, both ways: (from, to).
 SWITCHES = [("step3", "step3-secretsmanager"), ("step3-secretsmanager", "step3"),
             ("step4", "step4-secretsmanager"), ("step4-secretsmanager", "step4"),
@@ -59,7 +62,11 @@ SWITCHES = [("step3", "step3-secretsmanager"), ("step3-secretsmanager", "step3")
             ("step0-retain", "step4"), ("step3-retain", "step3"),
             ("step4", "step6-official"), ("step6-official", "step6"), ("step6", "step6-official"),
             ("step5", "step4-back"), ("step4-back", "step5"),
-            ("step6", "step6-rds"), ("step5", "step6-rds"), ("step6-rds", "step5")]
+            ("step6", "step6-rds"), ("step5", "step6-rds"), ("step6-rds", "step5"),
+            # host.retire: refused before the stack ran on the ALB; back builds a host on the kept volume.
+            ("step7", "step7-cutover"), ("step7-cutover", "step7-retired"), ("step7", "step7-retired"),
+            ("step6", "step7-retired"), ("step7-retired", "step7-cutover"), ("step7-retired", "step7"),
+            ("step7-retired", "step6")]
 STEPS = list(EXAMPLE_CONFIGS)
 MOVES = [(a, b) for a in STEPS for b in STEPS if a != b] + SWITCHES
 

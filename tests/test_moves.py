@@ -32,7 +32,8 @@ def refused_run(config: dict, previous: dict) -> tuple[str, StackRun]:
 def test_the_program_exports_the_state_its_next_run_checks_against():
     state = run_stack(aws(4, host={"data_volume_gb": 40}, odoo={"version": "17.0"})).outputs[STATE_OUTPUT]
     assert state == {"step": 4, "target": "aws", "components": state["components"], "zone": "eu-south-1a",
-                     "data_volume_gb": 40, "odoo_version": "17.0", "backup_bucket": True, "rds": False}
+                     "data_volume_gb": 40, "odoo_version": "17.0", "backup_bucket": True, "rds": False,
+                     "cutover": None}
     assert "backup" in state["components"]
 
 

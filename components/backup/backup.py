@@ -15,7 +15,8 @@ import pulumi_aws as aws
 from components.backup.alarms import alarm_specs, alarms_on
 from components.backup.key_policy import backup_key_policy
 from components.backup.policy import (backup_bucket_policy, backup_task_role_name, host_backup_policy,
-                                      lifecycle_rules, restore_role_policy, restore_role_trust)
+                                      lifecycle_rules, restore_role_policy, restore_role_trust,
+                                      restore_task_role_name)
 from configs.load import LadderConfig
 
 
@@ -59,6 +60,9 @@ class Backup(pulumi.ComponentResource):
         # Step 7's scheduled backup task writes sets with the same key (components/cluster/backup_task.py).
         task_role = (f"arn:aws:iam::{account}:role/{backup_task_role_name(cfg.stack)}"
                      if cfg.components.cluster else None)
+        # ... and its one-off restore task reads them back (components/cluster/restore_task.py).
+        restore_task_role = (f"arn:aws:iam::{account}:role/{restore_task_role_name(cfg.stack)}"
+                             if cfg.components.cluster else None)
         host_role_arn = pulumi.Output.from_input(args.host_role).apply(lambda role: f"arn:aws:iam::{account}:role/{role}")
         # Restores read with a role of their own, which operators assume and the host cannot: the host
         # encrypts, and decrypts only for restore (components/backup/key_policy.py).
@@ -71,7 +75,9 @@ class Backup(pulumi.ComponentResource):
                           enable_key_rotation=True, deletion_window_in_days=30, opts=keep,
                           tags={"odoo-ladder:stack": cfg.stack},
                           policy=pulumi.Output.all(host_role_arn, bucket.arn, restore_role.arn).apply(
-                              lambda a: json.dumps(backup_key_policy(account, a[0], a[1], cfg.region, a[2], task_role_arn=task_role))))
+                              lambda a: json.dumps(backup_key_policy(
+                                  account, a[0], a[1], cfg.region, a[2], task_role_arn=task_role,
+                                  restore_task_role_arn=restore_task_role))))
         aws.iam.RolePolicy(f"{name}-restore-read", role=restore_role.name, opts=child,
                            policy=pulumi.Output.all(bucket.arn, key.arn).apply(
                                lambda a: json.dumps(restore_role_policy(a[0], a[1]))))

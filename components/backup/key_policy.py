@@ -27,7 +27,8 @@ def through_s3_for(bucket_arn: str, region: str) -> dict:
 
 
 def backup_key_policy(account_id: str, host_role_arn: str, bucket_arn: str, region: str,
-                      restore_role_arn: str | None = None, task_role_arn: str | None = None) -> dict:
+                      restore_role_arn: str | None = None, task_role_arn: str | None = None,
+                      restore_task_role_arn: str | None = None) -> dict:
     policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -52,4 +53,11 @@ def backup_key_policy(account_id: str, host_role_arn: str, bucket_arn: str, regi
             {"Sid": "BackupTaskUsesItThroughS3ForThisBucketOnly", "Effect": "Allow",
              "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}, "Action": DATA_ACTIONS, "Resource": "*",
              "Condition": {**through_s3_for(bucket_arn, region), "ArnEquals": {"aws:PrincipalArn": task_role_arn}}})
+    if restore_task_role_arn:
+        # Step 7's one-off restore task reads sets as the restore role does: decrypt only, named the same way.
+        policy["Statement"].append(
+            {"Sid": "RestoreTaskDecryptsThroughS3ForThisBucketOnly", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}, "Action": ["kms:Decrypt"], "Resource": "*",
+             "Condition": {**through_s3_for(bucket_arn, region),
+                           "ArnEquals": {"aws:PrincipalArn": restore_task_role_arn}}})
     return policy

@@ -112,3 +112,9 @@ def backup_task_role_name(stack: str) -> str:
     for a 40-character stack name, configs/stack_name.py), so the backup key's policy can name it by ARN
     before it exists (a condition on aws:PrincipalArn)."""
     return f"odoo-ladder-{stack}-backup-task"
+
+
+def restore_task_role_name(stack: str) -> str:
+    """Step 7's restore task role (components/cluster/restore_task.py), named for the same reason as the
+    backup task's; "-restore" keeps it within IAM's 64 characters for a 40-character stack name."""
+    return f"odoo-ladder-{stack}-restore"

@@ -9,8 +9,6 @@ image needs nothing new but zstd (image/Dockerfile installs it).
 """
 from __future__ import annotations
 
-import base64
-import gzip
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +22,9 @@ from components.cluster.alarm_specs import BACKUP_METRIC, backup_namespace
 from components.cluster.containers import CONFIG_DIR, backup_containers
 from components.backup.policy import backup_task_role_name
 from components.cluster.names import ecs_name
-from components.cluster.policies import service_trust, task_policy, task_trust
+from components.cluster.one_off import packed, task_definition, task_role
+from components.cluster.policies import service_trust
 from components.cluster.task_config import DB_PORT, task_odoo_conf
-from components.cluster.tasks import ARCHITECTURES, volumes
 from configs.load import LadderConfig
 
 SCRIPT = Path(__file__).resolve().parent.parent / "backup" / "scripts" / "odoo-backup"
@@ -42,7 +40,7 @@ SUCCESS_PATTERN = '"odoo-backup: set" "complete:"'
 
 
 def packed_script() -> str:
-    return base64.b64encode(gzip.compress(SCRIPT.read_bytes(), mtime=0)).decode()
+    return packed(SCRIPT)
 
 
 def schedule_expression(time: str) -> str:
@@ -91,12 +89,8 @@ class BackupSchedule(pulumi.ComponentResource):
         store = cfg.components.secrets or "ssm"
         path = f"/odoo-ladder/{cfg.stack}"
 
-        role = aws.iam.Role(f"{name}-task", name=backup_task_role_name(cfg.stack),
-                            assume_role_policy=json.dumps(task_trust("aws", cfg.region, account)),
-                            description=f"odoo-ladder {cfg.stack}: the backup task", tags=tags, opts=child)
-        aws.iam.RolePolicy(f"{name}-task", role=role.name, opts=child, policy=pulumi.Output.all(
-            args.kms_key_arn, args.file_system_arn, args.access_point_arn).apply(
-            lambda a: json.dumps(task_policy(store, "aws", cfg.region, account, cfg.stack, *a))))
+        role = task_role(name, backup_task_role_name(cfg.stack), "the backup task", cfg, args.kms_key_arn,
+                         args.file_system_arn, args.access_point_arn, child)
         aws.iam.RolePolicy(f"{name}-sets", role=role.name, opts=child, policy=pulumi.Output.all(
             args.bucket_name, args.backup_key_arn).apply(
             lambda a: json.dumps(host_backup_policy(f"arn:aws:s3:::{a[0]}", a[1]))))
@@ -111,14 +105,9 @@ class BackupSchedule(pulumi.ComponentResource):
                                                 store, path, cfg.region, group, environment, COMMAND))
 
         family = ecs_name(cfg.stack, "backup")
-        task = aws.ecs.TaskDefinition(
-            f"{name}-definition", family=family, cpu=str(CPU), memory=str(MEMORY), network_mode="awsvpc",
-            requires_compatibilities=["FARGATE"], execution_role_arn=args.execution_role_arn, task_role_arn=role.arn,
-            runtime_platform={"operating_system_family": "LINUX",
-                              "cpu_architecture": ARCHITECTURES[cfg.settings.cluster.architecture]},
-            volumes=volumes(args.file_system_id, args.access_point_id), tags=tags, opts=child,
-            container_definitions=pulumi.Output.all(args.db_host, args.bucket_name, args.log_group_name).apply(
-                definitions))
+        task = task_definition(name, cfg, family, CPU, MEMORY, args.execution_role_arn, role.arn, args.file_system_id,
+                               args.access_point_id, pulumi.Output.all(args.db_host, args.bucket_name,
+                                                                       args.log_group_name).apply(definitions), child)
 
         scheduler = aws.iam.Role(f"{name}-scheduler", tags=tags, opts=child,
                                  assume_role_policy=json.dumps(service_trust("scheduler.amazonaws.com", account)),

@@ -93,8 +93,18 @@ def backup_containers(image: str, odoo_conf: str, packed_script: str, store: str
                       log_group: str, environment: dict[str, str], command: str) -> list[dict]:
     """config writer (odoo.conf and odoo-backup), then the entrypoint reads the secrets and runs
     `command` (a shell line) with ODOO_RC pointing at the complete config."""
-    files = {"odoo.conf": (ODOO_CONF_ENV, odoo_conf), "odoo-backup": (BACKUP_SCRIPT_ENV, packed_script)}
-    backup = _odoo(image, store, path, region, _logs(log_group, region, "backup"), None)
-    backup.update(name="backup", command=["/bin/sh", "-c", command])
-    backup["environment"] += [{"name": key, "value": value} for key, value in environment.items()]
-    return [_config_writer(image, files, _logs(log_group, region, "config"), packed=("odoo-backup",)), backup]
+    return script_containers("backup", image, odoo_conf, ("odoo-backup", packed_script), store, path, region,
+                             log_group, environment, command)
+
+
+def script_containers(name: str, image: str, odoo_conf: str, script: tuple[str, str], store: str, path: str,
+                      region: str, log_group: str, environment: dict[str, str], command: str,
+                      files: dict[str, tuple[str, str]] | None = None) -> list[dict]:
+    """A one-shot task: the config writer puts odoo.conf, the script (name, gzip + base64) and `files`
+    (name -> (environment variable, text), none secret) in the config volume; then container `name`
+    runs `command` through the entrypoint, with the complete config at ODOO_RC."""
+    written = {"odoo.conf": (ODOO_CONF_ENV, odoo_conf), script[0]: (BACKUP_SCRIPT_ENV, script[1]), **(files or {})}
+    runner = _odoo(image, store, path, region, _logs(log_group, region, name), None)
+    runner.update(name=name, command=["/bin/sh", "-c", command])
+    runner["environment"] += [{"name": key, "value": value} for key, value in environment.items()]
+    return [_config_writer(image, written, _logs(log_group, region, "config"), packed=(script[0],)), runner]

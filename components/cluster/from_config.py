@@ -16,6 +16,7 @@ from components.cluster.certificate import Certificate, CertificateArgs
 from components.cluster.filestore import Filestore, FilestoreArgs
 from components.cluster.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.cluster.private_network import PrivateNetwork, PrivateNetworkArgs
+from components.cluster.restore_task import RestoreTask, RestoreTaskArgs
 from components.cluster.security import SecurityGroups, SecurityGroupsArgs
 from components.cluster.services import Services, ServicesArgs
 from components.cluster.tasks import Tasks, TasksArgs
@@ -66,6 +67,11 @@ def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[st
             services.cluster_arn, tasks.execution_role_arn, tasks.log_group_name, subnets, groups.tasks, public_ip,
             filestore.file_system_id, filestore.file_system_arn, filestore.access_point_id,
             filestore.access_point_arn))
+    if backup is not None:
+        restore = RestoreTask("cluster-restore", RestoreTaskArgs(
+            cfg, cfg.settings.registry.image, database.address, database.master_secret_arn, backup.bucket_name,
+            backup.key_arn, key_arn, tasks.execution_role_arn, tasks.log_group_name, filestore.file_system_arn,
+            filestore.file_system_id, filestore.access_point_id, filestore.access_point_arn))
     outputs: dict[str, pulumi.Input] = {
         "url": f"https://{cfg.settings.domain}", "alb_dns_name": balancer.dns_name,
         "certificate_validation_records": certificate.validation_records,
@@ -75,5 +81,7 @@ def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[st
     if backup is not None:
         # The backup bucket's key must name this role too (components/backup/key_policy.py names the host's).
         outputs["backup_task_role_arn"] = schedule.role_arn
+        # `aws ecs run-task --task-definition <restore_task_family>` (docs/step7.md, "Restore").
+        outputs.update(restore_task_family=restore.family, restore_task_role_arn=restore.role_arn)
     outputs["alb_zone_id"] = balancer.zone_id  # the site's alias record (components/dns) points at both
     return outputs

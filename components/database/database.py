@@ -34,8 +34,9 @@ class DatabaseArgs:
     cfg: LadderConfig
     vpc_id: pulumi.Input[str]
     zones: list[str]
-    # The app's security group (the host's now, the tasks' at step 7): the only source of 5432.
-    app_security_group_id: pulumi.Input[str]
+    # The host's security group, the only source of 5432 below step 7; at step 7 the tasks' group is
+    # added (components/cluster/security.py), and with host.retire the host's is None: no rule for it.
+    app_security_group_id: Optional[pulumi.Input[str]]
     kms_key_arn: pulumi.Input[str]
     # The host's role (steps 5-6): it reads the master's secret for the one-shot admin steps.
     host_role_name: Optional[pulumi.Input[str]] = None
@@ -77,11 +78,12 @@ class Database(pulumi.ComponentResource):
         # by id (never a CIDR), and there is no egress at all.
         group = aws.ec2.SecurityGroup(f"{name}-sg", vpc_id=args.vpc_id, tags=tags, opts=child,
                                       description=f"odoo-ladder {cfg.stack} database: 5432 from the app only")
-        aws.vpc.SecurityGroupIngressRule(f"{name}-from-app", security_group_id=group.id, ip_protocol="tcp",
-                                         from_port=PORT, to_port=PORT,
-                                         referenced_security_group_id=args.app_security_group_id,
-                                         description="PostgreSQL from the app's security group", tags=tags,
-                                         opts=child)
+        if args.app_security_group_id is not None:
+            aws.vpc.SecurityGroupIngressRule(f"{name}-from-app", security_group_id=group.id, ip_protocol="tcp",
+                                             from_port=PORT, to_port=PORT,
+                                             referenced_security_group_id=args.app_security_group_id,
+                                             description="PostgreSQL from the app's security group", tags=tags,
+                                             opts=child)
 
         parameter_group = aws.rds.ParameterGroup(
             f"{name}-parameters", family=FAMILY, description=f"odoo-ladder {cfg.stack}: TLS only, slow statements",

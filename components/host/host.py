@@ -1,4 +1,9 @@
-"""The EC2 Docker host (steps 0-6) and its data volume, which outlives it."""
+"""The EC2 Docker host (steps 0-6) and its data volume, which outlives it.
+
+With host.retire (step 7, the site on the ALB) only the volume and the role stay: the volume, detached,
+is the last copy of the pre-move filestore and database; the role is named by key and bucket policies
+of other components, and no instance profile is left to carry it (docs/step7-move.md).
+"""
 from __future__ import annotations
 
 import json
@@ -36,10 +41,23 @@ def _ami(cfg: LadderConfig) -> tuple[str, Optional[list[str]]]:
     return image.id, ["ami"]
 
 
+def _data_volume(name: str, args: HostArgs, tags: dict, parent: pulumi.Resource) -> aws.ebs.Volume:
+    """The data outlives the host: protected from `pulumi destroy`, kept if removed from the program,
+    and snapshotted if it is ever deleted on purpose."""
+    cfg = args.cfg
+    return aws.ebs.Volume(
+        f"{name}-data", availability_zone=args.availability_zone, size=cfg.settings.host.data_volume_gb,
+        type="gp3", encrypted=True, final_snapshot=True, tags={**tags, "Name": f"odoo-ladder-{cfg.stack}-data"},
+        # Its zone is chosen once (components/network/zones.py); a different answer never moves it.
+        opts=pulumi.ResourceOptions(parent=parent, protect=True, retain_on_delete=True,
+                                    ignore_changes=["availabilityZone"]))
+
+
 class Host(pulumi.ComponentResource):
-    instance_id: pulumi.Output[str]
-    public_ip: pulumi.Output[str]
-    security_group_id: pulumi.Output[str]
+    # None once retired: no instance, address or security group.
+    instance_id: Optional[pulumi.Output[str]]
+    public_ip: Optional[pulumi.Output[str]]
+    security_group_id: Optional[pulumi.Output[str]]
     role_name: pulumi.Output[str]
     role_arn: pulumi.Output[str]
     data_volume_id: pulumi.Output[str]
@@ -50,6 +68,20 @@ class Host(pulumi.ComponentResource):
         cfg = args.cfg
         child = pulumi.ResourceOptions(parent=self)
         tags = {"Name": f"odoo-ladder-{cfg.stack}", "odoo-ladder:stack": cfg.stack}
+        role = aws.iam.Role(f"{name}-role", tags=tags, opts=child, assume_role_policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                           "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+        volume = _data_volume(name, args, tags, self)
+        self.role_name = role.name
+        self.role_arn = role.arn
+        self.data_volume_id = volume.id
+        self.data_volume_zone = volume.availability_zone
+        self.instance_id = self.public_ip = self.security_group_id = None
+        if cfg.settings.host.retire:
+            self.register_outputs({"role_name": self.role_name, "role_arn": self.role_arn,
+                                   "data_volume_id": self.data_volume_id})
+            return
 
         ingress = []
         for rule in public_ingress(cfg):
@@ -62,10 +94,6 @@ class Host(pulumi.ComponentResource):
                      "description": "images, packages, ACME and AWS APIs"}],
             tags=tags, opts=child)
 
-        role = aws.iam.Role(f"{name}-role", tags=tags, opts=child, assume_role_policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                           "Principal": {"Service": "ec2.amazonaws.com"}}]}))
         # Session Manager replaces SSH, and the compose project is delivered through SSM: the agent's own
         # minimal policy, not AmazonSSMManagedInstanceCore (ssm:GetParameter and GetDocument on `*`).
         account = aws.get_caller_identity().account_id
@@ -74,15 +102,6 @@ class Host(pulumi.ComponentResource):
         profile = aws.iam.InstanceProfile(f"{name}-profile", role=role.name, tags=tags, opts=child)
 
         ami, ignored = _ami(cfg)
-        # The data outlives the host: protected from `pulumi destroy`, kept if removed from the program,
-        # and snapshotted if it is ever deleted on purpose.
-        volume = aws.ebs.Volume(
-            f"{name}-data", availability_zone=args.availability_zone, size=cfg.settings.host.data_volume_gb,
-            type="gp3", encrypted=True, final_snapshot=True, tags={**tags, "Name": f"odoo-ladder-{cfg.stack}-data"},
-            # Its zone is chosen once (components/network/zones.py); a different answer never moves it.
-            opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True,
-                                        ignore_changes=["availabilityZone"]))
-
         instance = aws.ec2.Instance(
             f"{name}-instance", ami=ami, instance_type=cfg.settings.host.instance_type,
             subnet_id=args.subnet_id, vpc_security_group_ids=[group.id], iam_instance_profile=profile.name,
@@ -107,10 +126,6 @@ class Host(pulumi.ComponentResource):
         self.instance_id = instance.id
         self.public_ip = address.public_ip
         self.security_group_id = group.id
-        self.role_name = role.name
-        self.role_arn = role.arn
-        self.data_volume_id = volume.id
-        self.data_volume_zone = volume.availability_zone
         self.register_outputs({"instance_id": self.instance_id, "public_ip": self.public_ip,
                                "security_group_id": self.security_group_id, "role_name": self.role_name,
                                "role_arn": self.role_arn,
