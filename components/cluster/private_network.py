@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.cluster.security import HTTPS
+from components.network.private_subnets import private_subnets
 
 # Beside the network's public (10.42.0-1.0/24) and the database's private (10.42.10-11.0/24) subnets.
 TASK_SUBNETS = ("10.42.20.0/24", "10.42.21.0/24")
@@ -41,15 +42,8 @@ class PrivateNetwork(pulumi.ComponentResource):
         super().__init__("odoo-ladder:cluster:PrivateNetwork", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = {"odoo-ladder:stack": args.stack, "Name": f"odoo-ladder-{args.stack}-tasks"}
-        routes = aws.ec2.RouteTable(f"{name}-routes", vpc_id=args.vpc_id, tags=tags, opts=child)
-        subnets = []
-        for index, cidr in enumerate(TASK_SUBNETS):
-            subnet = aws.ec2.Subnet(f"{name}-subnet-{index}", vpc_id=args.vpc_id, cidr_block=cidr,
-                                    availability_zone=args.zones[index % len(args.zones)],
-                                    map_public_ip_on_launch=False, tags=tags, opts=child)
-            aws.ec2.RouteTableAssociation(f"{name}-subnet-{index}", subnet_id=subnet.id, route_table_id=routes.id,
-                                          opts=child)
-            subnets.append(subnet)
+        routes, subnets = private_subnets(f"{name}-routes", f"{name}-subnet", args.vpc_id, TASK_SUBNETS, args.zones,
+                                          tags, child)
         endpoints = aws.ec2.SecurityGroup(f"{name}-endpoints", vpc_id=args.vpc_id, tags=tags, opts=child,
                                           description=f"odoo-ladder {args.stack} endpoints: HTTPS from the tasks")
         aws.vpc.SecurityGroupIngressRule(f"{name}-endpoints-from-tasks", security_group_id=endpoints.id,

@@ -17,6 +17,7 @@ import pulumi_aws as aws
 from components.database import identifiers, settings
 from components.database.parameters import FAMILY, parameters
 from components.database.snapshot_export import SnapshotExport
+from components.network.private_subnets import private_subnets
 from configs.load import LadderConfig
 
 # Private subnets, one per zone, beside the network's public ones (10.42.0-1.0/24); no NAT:
@@ -60,17 +61,8 @@ class Database(pulumi.ComponentResource):
         tags = {"Name": f"odoo-ladder-{cfg.stack}-db", "odoo-ladder:stack": cfg.stack}
         identifier = identifiers.instance_identifier(cfg.stack)
 
-        # Its own route table with no routes but the VPC's local one: a route added to the main
-        # table later cannot make these subnets public.
-        routes = aws.ec2.RouteTable(f"{name}-private", vpc_id=args.vpc_id, tags=tags, opts=child)
-        subnets = []
-        for index, cidr in enumerate(PRIVATE_SUBNETS):
-            subnet = aws.ec2.Subnet(f"{name}-private-{index}", vpc_id=args.vpc_id, cidr_block=cidr,
-                                    availability_zone=args.zones[index % len(args.zones)],
-                                    map_public_ip_on_launch=False, tags=tags, opts=child)
-            aws.ec2.RouteTableAssociation(f"{name}-private-{index}", subnet_id=subnet.id, route_table_id=routes.id,
-                                          opts=child)
-            subnets.append(subnet)
+        _, subnets = private_subnets(f"{name}-private", f"{name}-private", args.vpc_id, PRIVATE_SUBNETS, args.zones,
+                                     tags, child)
         subnet_group = aws.rds.SubnetGroup(f"{name}-subnets", subnet_ids=[s.id for s in subnets], tags=tags,
                                            description=f"odoo-ladder {cfg.stack}: private, two zones", opts=child)
 
