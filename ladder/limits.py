@@ -178,13 +178,19 @@ def _constraint_problems(value: Any, shape, path: str) -> list[str]:
     return problems
 
 
-def _shape_problems(record: dict, service: str, operation: str, params: dict) -> list[Problem]:
+def request_problems(service: str, operation: str, params: dict) -> list[str]:
+    """A request a script sends (e.g. components/cluster/scripts/odoo-upgrade-modules' RunTask), checked
+    like the plan's inputs: ParamValidator plus the model's enums, maximum lengths and patterns."""
     params = {k: _plain(v) for k, v in params.items() if v is not None}
     shape = _input_shape(service, operation)
     report = ParamValidator().validate(params, shape)
     messages = [report.generate_report()] if report.has_errors() else []
-    messages += _constraint_problems(params, shape, operation)
-    return [Problem(_label(record), f"{service} {operation}: {m}") for m in messages]
+    return messages + _constraint_problems(params, shape, operation)
+
+
+def _shape_problems(record: dict, service: str, operation: str, params: dict) -> list[Problem]:
+    return [Problem(_label(record), f"{service} {operation}: {m}")
+            for m in request_problems(service, operation, params)]
 
 
 def _document(record: dict) -> tuple[list[Measure], list[Problem]]:

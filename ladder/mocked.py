@@ -42,6 +42,8 @@ class Registered:
     alias_parents: list[str] = field(default_factory=list)
     replace_on_changes: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
+    # The URNs it waits for: depends_on and the resources its inputs come from.
+    dependencies: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -185,7 +187,8 @@ class RecordingMonitor(MockMonitor):
                 ignore_changes=list(request.ignoreChanges), custom=bool(request.custom),
                 alias_parents=[a.spec.parentUrn for a in request.aliases if a.HasField("spec") and a.spec.parentUrn],
                 replace_on_changes=list(request.replaceOnChanges),
-                delete_before_replace=bool(request.deleteBeforeReplace)))
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                dependencies=list(request.dependencies)))
         return response
 
 

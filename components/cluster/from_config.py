@@ -20,6 +20,7 @@ from components.cluster.restore_task import RestoreTask, RestoreTaskArgs
 from components.cluster.security import SecurityGroups, SecurityGroupsArgs
 from components.cluster.services import Services, ServicesArgs
 from components.cluster.tasks import Tasks, TasksArgs
+from components.cluster.upgrade import ModuleUpgrade, UpgradeArgs
 from configs.load import LadderConfig
 
 
@@ -54,12 +55,19 @@ def build_cluster(cfg: LadderConfig, network, database, key_arn: pulumi.Input[st
         filestore.file_system_id, filestore.file_system_arn, filestore.access_point_id, filestore.access_point_arn))
     alarms = Alarms("cluster-alarms", AlarmsArgs(
         cfg, balancer.arn_suffix, balancer.target_group_arn_suffix, database.identifier, filestore.file_system_id))
+    upgrade = None
+    if tasks.upgrade_arn is not None:
+        # The services roll only after the upgrade succeeded; a failure stops pulumi up before them.
+        def upgrade(cluster_arn: pulumi.Output[str]) -> pulumi.Resource:
+            return ModuleUpgrade("cluster-upgrade", UpgradeArgs(
+                stack, region, cfg.settings.registry.image, cfg.settings.odoo.update_modules, cluster_arn,
+                tasks.upgrade_arn, subnets, groups.tasks, public_ip)).command
     services = Services("cluster-services", ServicesArgs(
         stack, cluster.desired_count, cluster.max_count, cluster.health_check_grace_seconds, cluster.cpu_target,
         cluster.requests_per_target, cluster.deployment, cluster.bake_time_minutes, tasks.web_arn, tasks.cron_arn,
         subnets, groups.tasks, public_ip, balancer.target_group_arn,
         pulumi.Output.all(balancer.arn_suffix, balancer.target_group_arn_suffix).apply(lambda s: f"{s[0]}/{s[1]}"),
-        alarms.deployment_alarm_names, balancer.alternate_target_group_arn, balancer.production_rule_arn),
+        alarms.deployment_alarm_names, balancer.alternate_target_group_arn, balancer.production_rule_arn, upgrade),
         opts=pulumi.ResourceOptions(depends_on=[alarms]))
     if backup is not None:
         schedule = BackupSchedule("cluster-backup", BackupScheduleArgs(

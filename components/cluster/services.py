@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -48,6 +48,9 @@ class ServicesArgs:
     deployment_alarms: list[str]
     alternate_target_group_arn: Optional[pulumi.Input[str]] = None
     production_rule_arn: Optional[pulumi.Input[str]] = None
+    # Given the cluster's ARN, what must succeed before the services take the new task definitions
+    # (components/cluster/upgrade.py: odoo.update_modules).
+    before_rollout: Optional[Callable[[pulumi.Output[str]], pulumi.Resource]] = None
 
 
 class Services(pulumi.ComponentResource):
@@ -62,6 +65,7 @@ class Services(pulumi.ComponentResource):
         tags = {"odoo-ladder:stack": args.stack}
         cluster = aws.ecs.Cluster(f"{name}-cluster", name=ecs_name(args.stack, "cluster"), tags=tags, opts=child,
                                   settings=[{"name": "containerInsights", "value": "enabled"}])
+        first = [args.before_rollout(cluster.arn)] if args.before_rollout else []
         network = {"subnets": args.subnet_ids, "security_groups": [args.security_group_id],
                    "assign_public_ip": args.public_ip}
         balancer = {"target_group_arn": args.target_group_arn, "container_name": "proxy",
@@ -91,13 +95,14 @@ class Services(pulumi.ComponentResource):
             health_check_grace_period_seconds=args.grace_seconds, enable_execute_command=True,
             availability_zone_rebalancing="ENABLED", propagate_tags="SERVICE", wait_for_steady_state=True, tags=tags,
             # Autoscaling owns the running count between desired_count and max_count.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"]))
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"], depends_on=first))
         cron = aws.ecs.Service(
             f"{name}-cron", name=ecs_name(args.stack, "cron"), cluster=cluster.arn, task_definition=args.cron_task_arn,
             desired_count=1, launch_type="FARGATE", platform_version="LATEST", network_configuration=network,
             deployment_minimum_healthy_percent=0, deployment_maximum_percent=100,
             deployment_circuit_breaker={"enable": True, "rollback": True},
-            enable_execute_command=True, propagate_tags="SERVICE", tags=tags, opts=child)
+            enable_execute_command=True, propagate_tags="SERVICE", tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=first))
 
         target = aws.appautoscaling.Target(
             f"{name}-web-scaling", service_namespace="ecs", scalable_dimension="ecs:service:DesiredCount",

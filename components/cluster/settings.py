@@ -2,7 +2,7 @@
 
 The model (configs/models.py ClusterSettings) checks each field alone; configs/gates.py that the
 cluster has RDS and the proxy. Here: the Fargate CPU/memory pairs, the autoscaling range, the
-filestore and image choices, odoo.update_modules (not built at step 7), and the connection budget:
+filestore and image choices, and the connection budget:
 every Odoo process of every task at the autoscaling maximum, times db_maxconn, must fit in what
 RDS's class allows (components/database/connections.py). Called before the ladder registers any resource.
 """
@@ -73,13 +73,6 @@ def problems(cfg: LadderConfig) -> list[str]:
     if cfg.components.proxy and cfg.components.proxy not in SIDECAR_KINDS:
         found.append(f"odoo-ladder:proxy.kind: {cfg.components.proxy} is not built as the step-7 sidecar behind the "
                      f"ALB; set proxy.kind to {' or '.join(SIDECAR_KINDS)} (caddy is the default)")
-    if modules := cfg.settings.odoo.update_modules:
-        # Built on the host only (components/delivery/image_steps.py); at step 7 the services would roll
-        # onto the new image without the upgrade, so the config is refused rather than ignored.
-        found.append(f"odoo-ladder:odoo.update_modules: {','.join(modules)}: upgrading modules as a step of the "
-                     "deploy is built on the host (step 6), not at step 7; remove the key and run the upgrade "
-                     "as a one-off task of the cron task definition before rolling the services (docs/step7.md, "
-                     "\"Module upgrades\")")
     if cfg.settings.odoo.workers == 0:
         found.append("odoo-ladder:odoo.workers: the cluster needs workers (the bus on 8072); remove the setting "
                      "to size them from cluster.cpu")

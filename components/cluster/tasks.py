@@ -17,6 +17,7 @@ from components.cluster.containers import CONFIG_DIR, CONFIG_VOLUME, FILESTORE_V
 from components.cluster.names import ecs_name
 from components.cluster.policies import execution_policy, task_policy, task_trust
 from components.cluster.task_config import task_odoo_conf
+from components.cluster.upgrade import upgrade_command
 from components.proxy.sidecar import render_sidecar, sidecar_site
 from configs.load import LadderConfig
 
@@ -102,6 +103,21 @@ class Tasks(pulumi.ComponentResource):
                                            cpu=str(cluster.cron_cpu), memory=str(cluster.cron_memory),
                                            task_role_arn=task_role("cron").arn,
                                            container_definitions=on_both.apply(cron), **common)
+        # odoo.update_modules: the cron task's containers and role with `odoo -u` for a command, run once
+        # per (image, modules) before the services roll (components/cluster/upgrade.py).
+        self.upgrade_arn = None
+        if cfg.settings.odoo.update_modules:
+            def upgrade(values: list) -> str:
+                db_host, group = values
+                found = cron_containers(args.image, task_odoo_conf(cfg, "cron", db_host), store, path, cfg.region,
+                                        group)
+                found[-1]["command"] = upgrade_command(cfg.settings.odoo.update_modules)
+                return json.dumps(found)
+
+            self.upgrade_arn = aws.ecs.TaskDefinition(
+                f"{name}-upgrade", family=ecs_name(cfg.stack, "upgrade"), cpu=str(cluster.cron_cpu),
+                memory=str(cluster.cron_memory), task_role_arn=task_role("upgrade").arn,
+                container_definitions=on_both.apply(upgrade), **common).arn
         self.web_arn = web_task.arn
         self.cron_arn = cron_task.arn
         self.log_group_name = logs.name

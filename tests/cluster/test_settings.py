@@ -2,7 +2,7 @@
 import pytest
 
 from components.cluster.fargate import PAIRS, pair_problem, workers_for
-from components.cluster.settings import budget, problems
+from components.cluster.settings import budget
 from configs.errors import ConfigError
 from configs.load import from_mapping
 from tests.cluster.stack import run7, step7
@@ -85,13 +85,3 @@ def test_an_image_from_another_repository_is_refused():
     assert "odoo-ladder:registry.image: the tasks may pull only this stack's repository" in message
     assert ".dkr.ecr.eu-south-1.amazonaws.com/odoo-ladder/prod" in message
 
-
-@pytest.mark.parametrize("value, named", [(["sale", "stock"], "sale,stock"), ("all", "all")])
-def test_module_upgrades_are_refused_at_step_7_rather_than_ignored(value, named):
-    message = refusal(odoo={"version": "18.0", "update_modules": value})
-    assert f"odoo-ladder:odoo.update_modules: {named}" in message
-    assert "not at step 7" in message and "one-off task" in message and "docs/step7.md" in message
-
-
-def test_without_update_modules_step_7_is_not_refused_for_it():
-    assert not any("update_modules" in problem for problem in problems(config()))
