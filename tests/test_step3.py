@@ -38,9 +38,9 @@ def test_canary_secrets_appear_only_as_secrets(stack, tmp_path):
     run = run_stack(config, stack=name)
     found = [f"{r.type} {r.name}: {hit}" for r in run.resources for hit in leaks(r.inputs, "", r.secret_paths)]
     assert found == []
-    for name, value in run.outputs.items():
-        if name not in run.secret_outputs:
-            assert not any(c in json.dumps(value) for c in CANARIES.values()), name
+    for output, value in run.outputs.items():
+        if output not in run.secret_outputs:
+            assert not any(c in json.dumps(value) for c in CANARIES.values()), output
     write_artifacts(from_mapping(name, config), tmp_path)
     for path in tmp_path.rglob("*"):
         if path.is_file():
