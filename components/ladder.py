@@ -7,6 +7,7 @@ import pulumi_aws as aws
 from components.backup.backup import Backup, BackupArgs
 from components.cluster import settings as cluster_settings
 from components.cluster.from_config import build_cluster
+from components.cluster.names import deploy_names
 from components.credentials.credentials import Credentials, CredentialsArgs
 from components.database.database import Database, DatabaseArgs
 from components.delivery.from_config import deliver
@@ -78,7 +79,8 @@ def build(cfg: LadderConfig) -> dict[str, pulumi.Input]:
     if cfg.components.logs and cfg.settings.logs.cloudwatch:
         outputs["log_group"] = Logs("logs", LogsArgs(cfg.stack, host.role_name)).group_name
     if cfg.components.registry:  # Step 6: ECR and the CI roles (none for Docker Hub)
-        outputs.update(build_registry(cfg, host.role_name, key_arn, backup_key))
+        outputs.update(build_registry(cfg, host.role_name, key_arn, backup_key,
+                                      deploy_names(cfg.stack) if cfg.components.cluster else None))
     if cfg.components.cluster:
         # Step 7: Odoo runs on ECS; the host stays (with its data volume) but gets no new rollout.
         # A retired host copies nothing to EFS: no NFS rule, no mount right.

@@ -16,7 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.cicd import policies
-from components.cicd.names import ci_role_name
+from components.cicd.names import ClusterNames, ci_role_name
 from components.cicd.trust import (AUDIENCE, PROVIDER_URL, Repository, environment_subject,
                                    pull_request_subject, trust_policy)
 from configs.models import GithubSettings
@@ -32,6 +32,9 @@ class CicdArgs:
     dns_zone_id: Optional[str] = None
     # The stack's KMS keys, which the deploy role uses and manages by ARN only.
     key_arns: Sequence[pulumi.Input[str]] = ()
+    # Step 7: the cluster's names (components/cluster/names.py deploy_names) when the stack has it; an image
+    # deploy then registers task definitions and rolls the services.
+    cluster: Optional[ClusterNames] = None
 
 
 class Cicd(pulumi.ComponentResource):
@@ -81,6 +84,12 @@ class Cicd(pulumi.ComponentResource):
             managed = aws.iam.Policy(f"{name}-deploy-{part}", description=f"odoo-ladder {args.stack}: pulumi up from CI",
                                      tags=tags, policy=parts.apply(lambda p, part=part: json.dumps(p[part])), opts=child)
             aws.iam.RolePolicyAttachment(f"{name}-deploy-{part}", role=deploy.name, policy_arn=managed.arn, opts=child)
+        if args.cluster is not None:
+            # A third managed policy: the two above are near IAM's 6,144 characters each.
+            managed = aws.iam.Policy(f"{name}-deploy-cluster", tags=tags, opts=child,
+                                     description=f"odoo-ladder {args.stack}: image deploys to the ECS cluster from CI",
+                                     policy=json.dumps(policies.cluster_deploy_policy(args.stack, args.region, account, args.cluster)))
+            aws.iam.RolePolicyAttachment(f"{name}-deploy-cluster", role=deploy.name, policy_arn=managed.arn, opts=child)
         self.provider_arn = provider_arn
         self.preview_role_arn = preview.arn
         self.deploy_role_arn = deploy.arn

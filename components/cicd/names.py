@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 PROJECT = "odoo-ladder"
 STACK_TAG = "odoo-ladder:stack"
@@ -52,3 +53,15 @@ def state_prefixes(stack: str) -> list[str]:
     the checkpoint (+ .bak/.gz), its history, backups and the update lock."""
     return [f".pulumi/stacks/{PROJECT}/{stack}.json*", f".pulumi/history/{PROJECT}/{stack}/*",
             f".pulumi/backups/{PROJECT}/{stack}/*", f".pulumi/locks/{PROJECT}/{stack}/*"]
+
+
+@dataclass(frozen=True)
+class ClusterNames:
+    """Step 7's physical names the CI deploy role is scoped to, given by components/cluster/names.py
+    (cicd may not import cluster: cluster imports cicd)."""
+    cluster: str
+    services: tuple[str, ...]  # web, cron
+    families: tuple[str, ...]  # every task definition family of the stack
+    upgrade_family: str
+    named_task_roles: tuple[str, ...]  # the fixed-name one-off task roles (backup, restore)
+    schedule: str  # the backup schedule, in the default group

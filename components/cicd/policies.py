@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from components.cicd.names import STACK_TAG, ci_role_pattern, state_prefixes
+from components.cicd.names import STACK_TAG, ClusterNames, ci_role_pattern, state_prefixes
 from components.delivery.artifact_bucket import bucket_prefix
 
 READS = ["ec2:DescribeImages", "ec2:DescribeAvailabilityZones"]  # getAmi, getAvailabilityZones
@@ -219,3 +219,61 @@ def deny_ci_identity_changes(account: str) -> dict:
         "Sid": "NoCiIdentityChanges", "Effect": "Deny", "NotAction": ["iam:Get*", "iam:List*"],
         "Resource": [f"arn:aws:iam::{account}:role/{ci_role_pattern()}",
                      f"arn:aws:iam::{account}:oidc-provider/*"]}]}
+
+
+# Step 7 (components/cluster): the reads `pulumi up` makes to refresh and diff the cluster's resources.
+# These Describe/List/Get calls take no resource, or only one `pulumi up` could not name before reading.
+CLUSTER_READS = [
+    "ecs:DescribeClusters", "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:ListTagsForResource",
+    "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes",
+    "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes",
+    "elasticloadbalancing:DescribeListenerCertificates", "elasticloadbalancing:DescribeRules",
+    "elasticloadbalancing:DescribeTags", "elasticfilesystem:DescribeFileSystems",
+    "elasticfilesystem:DescribeAccessPoints", "elasticfilesystem:DescribeMountTargets",
+    "elasticfilesystem:DescribeMountTargetSecurityGroups", "elasticfilesystem:DescribeLifecycleConfiguration",
+    "elasticfilesystem:DescribeBackupPolicy", "elasticfilesystem:DescribeFileSystemPolicy",
+    "elasticfilesystem:ListTagsForResource", "acm:DescribeCertificate", "acm:ListTagsForCertificate",
+    "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies",
+    "application-autoscaling:ListTagsForResource", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource",
+    "cloudwatch:GetDashboard", "sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:GetSubscriptionAttributes",
+    "scheduler:GetSchedule", "logs:DescribeMetricFilters", "ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"]
+def cluster_deploy_policy(stack: str, region: str, account: str, names: ClusterNames) -> dict:
+    """Step 7's image deploy from CI (docs/step6.md, docs/step7.md): new task-definition revisions of the
+    stack's families, its two services moved onto them, the one-off upgrade task run and watched on its
+    cluster, and the stack's task roles passed to ECS. Nothing here creates a load balancer, a file
+    system, a cluster or a service: the move 6->7 runs from an administrator's `pulumi up`."""
+    here = f"{region}:{account}"
+    cluster = names.cluster
+    families = [f"arn:aws:ecs:{here}:task-definition/{f}:*" for f in names.families]
+    # Auto-named (cluster-tasks-execution-*, -web-*, -cron-*): the prefix and the stack tag together, as the
+    # host role's; the deploy role can tag no role of that prefix, so it cannot bring a foreign one in.
+    task_roles = f"arn:aws:iam::{account}:role/cluster-tasks-*"
+    named_roles = [f"arn:aws:iam::{account}:role/{role}" for role in names.named_task_roles]
+    to_ecs = {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "ClusterReads", "Effect": "Allow", "Resource": "*", "Action": CLUSTER_READS},
+        {"Sid": "EcsTaskDefinitions", "Effect": "Allow", "Resource": families, "Action": [
+            "ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:UntagResource"]},
+        # DeregisterTaskDefinition takes no resource in IAM: "*" is all a policy can say.
+        {"Sid": "EcsDeregister", "Effect": "Allow", "Resource": "*", "Action": "ecs:DeregisterTaskDefinition"},
+        {"Sid": "EcsStackServices", "Effect": "Allow",
+         "Resource": [f"arn:aws:ecs:{here}:service/{cluster}/{service}" for service in names.services],
+         "Action": ["ecs:UpdateService", "ecs:DescribeServices", "ecs:TagResource", "ecs:UntagResource"]},
+        {"Sid": "EcsRunUpgrade", "Effect": "Allow",
+         "Resource": f"arn:aws:ecs:{here}:task-definition/{names.upgrade_family}:*", "Action": "ecs:RunTask",
+         "Condition": {"ArnEquals": {"ecs:cluster": f"arn:aws:ecs:{here}:cluster/{cluster}"}}},
+        {"Sid": "EcsWatchTasks", "Effect": "Allow", "Resource": f"arn:aws:ecs:{here}:task/{cluster}/*",
+         "Action": ["ecs:DescribeTasks", "ecs:StopTask"]},
+        {"Sid": "IamPassTaskRolesToEcs", "Effect": "Allow", "Action": "iam:PassRole", "Resource": task_roles,
+         "Condition": {"StringEquals": {f"aws:ResourceTag/{STACK_TAG}": stack, **to_ecs}}},
+        {"Sid": "IamPassNamedTaskRolesToEcs", "Effect": "Allow", "Action": "iam:PassRole", "Resource": named_roles,
+         "Condition": {"StringEquals": to_ecs}},
+        # The backup schedule targets the backup family's newest revision (components/cluster/backup_task.py).
+        {"Sid": "BackupSchedule", "Effect": "Allow", "Action": "scheduler:UpdateSchedule",
+         "Resource": f"arn:aws:scheduler:{here}:schedule/default/{names.schedule}"},
+        {"Sid": "IamPassSchedulerRole", "Effect": "Allow", "Action": "iam:PassRole",
+         "Resource": f"arn:aws:iam::{account}:role/cluster-backup-scheduler-*",
+         "Condition": {"StringEquals": {f"aws:ResourceTag/{STACK_TAG}": stack,
+                                        "iam:PassedToService": "scheduler.amazonaws.com"}}},
+    ]}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ladder.mocked import StackRun, run_stack
-from tests.stacks import aws
+from ladder.mocked import StackRun, run_stack, stack_config
+from tests.stacks import EXAMPLES, aws
 
 STATE_BUCKET = "odoo-ladder-state-123456789012-eu-south-1"
 STATE_KEY = "arn:aws:kms:eu-south-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
@@ -18,6 +18,12 @@ def registry_config(**github) -> dict:
 
 def run_registry(config: dict | None = None, stack: str = "prod") -> StackRun:
     return run_stack(config or registry_config(), stack=stack)
+
+
+def run_step7() -> StackRun:
+    """The step-7 example stack under its own name: its image is in its own repository (ladder/plan.py)."""
+    path = next(p for p in EXAMPLES if p.stem == "step7")
+    return run_stack(stack_config(str(path)), stack="step7")
 
 
 def trust_of(run: StackRun, purpose: str) -> dict:
