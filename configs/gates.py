@@ -52,15 +52,6 @@ def _unbuilt(step: int) -> list[str]:
     return sorted(name for name in wanted if not _built(name))
 
 
-def on_container_database(step: int) -> bool:
-    """A step above max_built_step() that a stack may still take with database.kind: container: RDS
-    is all it lacks, and it adds more than RDS (the roadmap's 1 -> 2/3 -> 6 -> 5 -> 7 lets step 6
-    come before step 5; step 5 is RDS itself)."""
-    without_database = {key: value for key, value in PRESETS[step].items() if key != "database"}
-    below = {key: value for key, value in PRESETS[step - 1].items() if key != "database"} if step else {}
-    return _unbuilt(step) == ["database:rds"] and without_database != below
-
-
 @dataclass(frozen=True)
 class Components:
     """The resolved component set of a stack."""
@@ -157,16 +148,10 @@ def _built(name: str) -> bool:
 def _step_problems(settings: StackSettings, components: Components) -> list[str]:
     """Steps and components this release does not build, and what the local target cannot hold."""
     highest = max_built_step()
-    if settings.step > highest and not on_container_database(settings.step):
-        also = [step for step in PRESETS if step > highest and on_container_database(step)]
-        alternative = f" (or {also[-1]} with odoo-ladder:database.kind: container)" if also else ""
+    if settings.step > highest:
         return [f"odoo-ladder:step: step {settings.step} is not built in this release "
-                f"({', '.join(_unbuilt(settings.step))} not yet); the highest step is {highest}{alternative}: "
+                f"({', '.join(_unbuilt(settings.step))} not yet); the highest step is {highest}: "
                 f"set odoo-ladder:step: {highest}"]
-    if settings.step > highest and components.database == "rds":
-        return [f"odoo-ladder:database.kind: step {settings.step} puts the database on RDS, which is not built in "
-                "this release; set odoo-ladder:database.kind: container to take this step on the container "
-                "database (the roadmap allows step 6 before step 5)"]
     problems = []
     unbuilt = [name for name in components.names() if not _built(name)]
     for name in unbuilt:

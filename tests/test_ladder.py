@@ -10,7 +10,7 @@ safe or refused, its xfail passes, fails the run, and the entry below must go.
 import pytest
 
 from configs.errors import ConfigError
-from configs.gates import PRESETS, max_built_step, on_container_database
+from configs.gates import PRESETS, max_built_step
 from configs.load import from_stack_file
 from configs.moves import check_move, previous_of
 from ladder.diff import diff_plans
@@ -50,9 +50,7 @@ def _param(move):
 
 
 def test_there_is_an_example_stack_per_built_step():
-    # Steps up to the highest built one, and those a stack may take on the container database (step 6
-    # before RDS: configs/gates.py).
-    steps = [step for step in PRESETS if step <= max_built_step() or on_container_database(step)]
+    steps = [step for step in PRESETS if step <= max_built_step()]
     assert [int(p.stem[4:]) for p in EXAMPLES] == steps
     for path in EXAMPLES:
         assert from_stack_file(str(path)).settings.step == int(path.stem[4:])

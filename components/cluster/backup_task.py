@@ -17,14 +17,14 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from components.backup.policy import BACKUP_PREFIX, host_backup_policy
+from components.backup.policy import BACKUP_PREFIX, backup_task_role_name, host_backup_policy
 from components.cluster.alarm_specs import BACKUP_METRIC, backup_namespace
 from components.cluster.containers import CONFIG_DIR, backup_containers
-from components.backup.policy import backup_task_role_name
 from components.cluster.names import ecs_name
 from components.cluster.one_off import packed, task_definition, task_role
 from components.cluster.policies import service_trust
 from components.cluster.task_config import DB_PORT, task_odoo_conf
+from components.secrets.policy import parameter_path
 from configs.load import LadderConfig
 
 SCRIPT = Path(__file__).resolve().parent.parent / "backup" / "scripts" / "odoo-backup"
@@ -87,7 +87,7 @@ class BackupSchedule(pulumi.ComponentResource):
         tags = {"odoo-ladder:stack": cfg.stack}
         account = aws.get_caller_identity().account_id
         store = cfg.components.secrets or "ssm"
-        path = f"/odoo-ladder/{cfg.stack}"
+        path = parameter_path(cfg.stack)
 
         role = task_role(name, backup_task_role_name(cfg.stack), "the backup task", cfg, args.kms_key_arn,
                          args.file_system_arn, args.access_point_arn, child)

@@ -23,6 +23,7 @@ from components.cluster.names import ecs_name
 from components.cluster.one_off import packed, task_definition, task_role
 from components.cluster.task_config import DB_PORT, DB_TLS_ENVIRONMENT, task_odoo_conf
 from components.database.database import master_read_policy
+from components.secrets.policy import parameter_path
 from configs.load import LadderConfig
 
 SCRIPT = Path(__file__).resolve().parent.parent / "backup" / "scripts" / "odoo-restore"
@@ -70,7 +71,7 @@ class RestoreTask(pulumi.ComponentResource):
         cfg = args.cfg
         child = pulumi.ResourceOptions(parent=self)
         store = cfg.components.secrets or "ssm"
-        path = f"/odoo-ladder/{cfg.stack}"
+        path = parameter_path(cfg.stack)
 
         role = task_role(name, restore_task_role_name(cfg.stack), "the one-off restore task", cfg, args.kms_key_arn,
                          args.file_system_arn, args.access_point_arn, child)

@@ -19,6 +19,7 @@ from components.cluster.policies import execution_policy, task_policy, task_trus
 from components.cluster.task_config import task_odoo_conf
 from components.cluster.upgrade import upgrade_command
 from components.proxy.sidecar import render_sidecar, sidecar_site
+from components.secrets.policy import parameter_path
 from configs.load import LadderConfig
 
 ARCHITECTURES = {"arm64": "ARM64", "x86_64": "X86_64"}
@@ -59,7 +60,7 @@ class Tasks(pulumi.ComponentResource):
         account = aws.get_caller_identity().account_id
         trust = json.dumps(task_trust("aws", cfg.region, account))
         store = cfg.components.secrets or "ssm"
-        path = f"/odoo-ladder/{cfg.stack}"
+        path = parameter_path(cfg.stack)
 
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=f"/odoo-ladder/{cfg.stack}/ecs",
                                        retention_in_days=cluster.log_retention_days, tags=tags, opts=child)
