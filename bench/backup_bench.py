@@ -4,11 +4,13 @@
 PostgreSQL 15 (a throwaway cluster, fsync off) and moto S3 on loopback. The data is random bytes
 (the worst case: nothing compresses): a database of bytea and text rows, and a filestore in Odoo's
 layout. Timed, in this order:
-  1. odoo-backup: pg_dump -Fc -Z0 | zstd and GNU tar, streamed at once into concurrent multipart uploads
+  1. odoo-backup: pg_dump -Fc -Z0 | zstd (the large tables' rows as COPY binary parts | zstd) and GNU
+     tar, streamed at once into concurrent multipart uploads
   2. the plain pair: `pg_dump -Fc | upload` then `tar -c | upload` (boto3's upload_fileobj from the pipe,
      as `aws s3 cp -` does)
-  3. odoo-restore into a new database: both parts downloaded at once and checked, then the SQL (as
-     the odoo role) and GNU tar -x at the same time
+  3. odoo-restore into a new database: the parts downloaded at once, each checked before it is used;
+     the dump's schema, then the table parts (2 owner sessions, each part as soon as it is checked),
+     the rest of the dump's rows and GNU tar -x at the same time, then indexes and constraints
   4. the plain pair: `download | pg_restore -d` then `download | tar -x` (one streamed GET each)
 Memory is the largest resident size of any one process a command started (getrusage of its children).
 
@@ -88,7 +90,7 @@ def timed(script, env):
         raise SystemExit(f"failed: {script}\n{out.stderr}")
     seconds, rss_kib = out.stdout.split()[-2:]
     for line in out.stderr.splitlines():
-        if "both parts match" in line or "restored (" in line:
+        if "match the manifest" in line or "matches the manifest" in line or "restored (" in line:
             print(f"  {line}")  # where odoo-restore's time goes
     return float(seconds), int(rss_kib) / 1024
 

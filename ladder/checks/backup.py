@@ -16,7 +16,7 @@ from ladder.checks.result import CheckResult
 
 SET_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{6}Z$")
 MANIFEST = "manifest.json"
-FORMATS = ("odoo-ladder-backup/1", "odoo-ladder-backup/2")
+FORMATS = ("odoo-ladder-backup/1", "odoo-ladder-backup/2", "odoo-ladder-backup/3")
 MAX_AGE = timedelta(hours=26)
 CLOCK_SKEW = timedelta(minutes=5)
 MANIFEST_DELAY = timedelta(hours=1)
@@ -51,11 +51,16 @@ def manifest_problem(name: str, manifest: dict, stored: datetime, objects: dict,
         return f"it is dated in the future (finished {manifest['finished']})"
     if not set_time(name) <= finished <= stored + CLOCK_SKEW or stored - finished > MANIFEST_DELAY:
         return f"its manifest says finished {manifest['finished']}, but S3 stored it at {stored:%Y-%m-%dT%H:%M:%SZ}"
-    for part in ("dump", "filestore"):
-        entry = (manifest.get("parts") or {}).get(part) or {}
+    parts = manifest.get("parts") or {}
+    tables = parts.get("tables")
+    if manifest["format"] == "odoo-ladder-backup/3" and not isinstance(tables, list):
+        return "its manifest lists no table parts"
+    for part, entry in [("dump part", parts.get("dump")), ("filestore part", parts.get("filestore"))] + \
+            [(f"table part {(e or {}).get('key')}", e) for e in tables or []]:
+        entry = entry if isinstance(entry, dict) else {}
         listed = objects.get(f"{name}/{entry.get('key')}")
         if not entry.get("sha256") or listed is None or listed["Size"] != entry.get("size"):
-            return f"its {part} part is missing or not the size its manifest says"
+            return f"its {part} is missing or not the size its manifest says"
     return None
 
 

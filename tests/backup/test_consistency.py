@@ -31,12 +31,17 @@ def wait_for_the_backup_lock(pg, proc, timeout=30):
     raise AssertionError("the backup never held its lock on ir_attachment")
 
 
+# 64: every table in the dump; 0: the tables as COPY binary parts, read after the (slow) dump in
+# transactions that take the same snapshot.
+@pytest.mark.parametrize("binary_min_mib", [64, 0])
 def test_the_gc_waits_for_the_set_odoo_writes_go_on_and_the_dump_is_the_snapshot(pg, moto, s3, bucket, data_dir,
-                                                                                  tmp_path):
+                                                                                  tmp_path, binary_min_mib):
+    for db in (DB, "moment_check"):  # the other parameter's
+        pg.psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE);', user="postgres")
     populate_db(pg, DB, partners=500, blobs=10)
     populate_filestore(os.path.join(data_dir, "filestore", DB), files=10, max_kib=20)
     before = int(pg.psql("SELECT count(*) FROM ir_attachment;", db=DB))
-    env = script_env(pg.env(), moto)
+    env = script_env(pg.env(), moto, BACKUP_BINARY_MIN_MIB=binary_min_mib)
     args = ["--bucket", bucket, "--db", DB, "--data-dir", data_dir, "--status-file", str(tmp_path / "s.json"),
             "--attempts", "1", "--ready-cmd", "pg_isready -U postgres", "--psql-cmd", "psql -U postgres",
             "--pg-dump-cmd", f"{SLOW} pg_dump -U postgres", "--tar-cmd", f"{SLOW} tar"]
@@ -60,6 +65,7 @@ def test_the_gc_waits_for_the_set_odoo_writes_go_on_and_the_dump_is_the_snapshot
     [name] = manifest_sets(s3, bucket)
     manifest = read_json(s3, bucket, f"odoo/{name}/manifest.json")
     assert manifest["consistency"]["filestore_gc_blocked"] is True
+    assert ("ir_attachment" in {part["table"] for part in manifest["parts"]["tables"]}) == (binary_min_mib == 0)
     # The dump is the snapshot taken before the tar: the row written during the run is not in it.
     done = run_script(RESTORE, ["--bucket", bucket, "--data-dir", data_dir, "--target-db", "moment_check",
                                 "--set", name], script_env(pg.env(), moto))
