@@ -91,7 +91,8 @@ def test_a_backup_from_rds_is_a_set_the_container_path_restores(rds, pg, moto, s
     # The compressor runs while pg_dump does: it notes the passfile libpq is given, and its mode.
     spy = f"sh -c 'stat -c \"%a %n\" \"$PGPASSFILE\" > {seen}; env > {seen}.env; exec zstd -T0 -1 -q -c'"
     # No libpq variable of the container path leaks in: the env file decides where the dump connects.
-    env = script_env({"PATH": f"{PG_BIN}:{os.environ['PATH']}"}, moto)
+    # Every table as COPY binary parts too: read as odoo, over the same verified connection.
+    env = script_env({"PATH": f"{PG_BIN}:{os.environ['PATH']}"}, moto, BACKUP_BINARY_MIN_MIB=0)
     done = run_script(BACKUP, backup_args(bucket, data_dir, tmp_path, database_env, conf, "--compress-cmd", spy), env)
     assert done.returncode == 0, done.stderr
     mode, path = seen.read_text().split()
@@ -101,6 +102,7 @@ def test_a_backup_from_rds_is_a_set_the_container_path_restores(rds, pg, moto, s
     [name] = manifest_sets(s3, bucket)
     manifest = read_json(s3, bucket, f"odoo/{name}/manifest.json")
     assert manifest["db_kind"] == "rds" and manifest["consistency"]["filestore_gc_blocked"] is True
+    assert {"ir_attachment", "res_partner"} <= {part["table"] for part in manifest["parts"]["tables"]}
     # Into the container path's PostgreSQL (production roles): the same data, usable by odoo.
     restored = run_script(RESTORE, ["--bucket", bucket, "--data-dir", str(tmp_path / "restored"), "--target-db",
                                     "from_rds", "--set", name], script_env(pg.env(), moto))
@@ -172,9 +174,13 @@ def test_a_restore_onto_rds_makes_a_new_database_odoo_owns(rds, pg, moto, s3, bu
     source = "on_container"
     populate_db(pg, source, partners=1500, blobs=30)
     populate_filestore(os.path.join(data_dir, "filestore", source), files=15, max_kib=30)
+    # With its tables as COPY binary parts: loaded onto RDS as odoo, behind the guard.
     taken = run_script(BACKUP, ["--bucket", bucket, "--db", source, "--data-dir", data_dir, "--status-file",
-                                str(tmp_path / "s.json"), "--attempts", "1"], script_env(pg.env(), moto))
+                                str(tmp_path / "s.json"), "--attempts", "1"],
+                       script_env(pg.env(), moto, BACKUP_BINARY_MIN_MIB=0))
     assert taken.returncode == 0, taken.stderr
+    [name] = manifest_sets(s3, bucket)
+    assert read_json(s3, bucket, f"odoo/{name}/manifest.json")["parts"]["tables"]
     database_env, conf = host_files(tmp_path, rds, MASTER_SECRET_ARN=secret(moto))
     before = set(rds.master("SELECT datname FROM pg_database;").split())
     env = script_env({"PATH": f"{PG_BIN}:{os.environ['PATH']}"}, moto)
