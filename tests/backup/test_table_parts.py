@@ -2,6 +2,9 @@
 into block ranges of the set's snapshot, the restore loads the parts on several owner sessions
 between the dump's pre-data and post-data. The result is the same database, usable by Odoo's role;
 a part that does not match its manifest, or a refused session, leaves nothing behind."""
+import importlib.machinery
+import importlib.util
+import io
 import os
 
 import pytest
@@ -103,3 +106,40 @@ def test_verify_counts_a_table_part_that_is_gone_or_rewritten(s3, bucket, parted
     s3.put_object(Bucket=bucket, Key=f"odoo/{name}/{part['key']}", Body=b"rewritten")
     result = check_recent_backup(s3, bucket, "odoo")
     assert not result.ok and f"table part {part['key']} is missing or not the size" in result.detail
+
+
+def restore_module():
+    loader = importlib.machinery.SourceFileLoader("odoo_restore_parts", str(RESTORE))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 20])
+def test_joined_parts_are_one_copy_stream_whatever_the_read_size(tmp_path, monkeypatch, chunk):
+    """Three parts joined: one header, every tuple in order, one trailer, for any read size (the
+    trailer may arrive split over reads)."""
+    module = restore_module()
+    monkeypatch.setattr(module, "CHUNK", chunk)
+    header = module.COPY_SIGNATURE + b"\0\0\0\0" + b"\0\0\0\x03ext"  # flags, then a 3-byte extension area
+    tuples = [b"\0\x01\0\0\0\x05" + bytes([n]) * 5 for n in range(3)]
+    paths = []
+    for n, row in enumerate(tuples):
+        path = tmp_path / f"part{n}"
+        path.write_bytes(header + row + module.COPY_TRAILER)
+        paths.append(path)
+    sink = io.BytesIO()
+    for n, path in enumerate(paths):
+        module.feed_copy_part(sink, path, None, path.name, first=n == 0, last=n == len(paths) - 1)
+    assert sink.getvalue() == header + b"".join(tuples) + module.COPY_TRAILER
+
+
+def test_a_part_that_is_not_copy_binary_is_refused(tmp_path):
+    module = restore_module()
+    path = tmp_path / "part"
+    path.write_bytes(b"COPY text\n1\tx\n\\.\n")
+    with pytest.raises(module.RestoreError, match="not a COPY binary stream"):
+        module.feed_copy_part(io.BytesIO(), path, None, "part", first=True, last=True)
+    path.write_bytes(module.COPY_SIGNATURE + b"\0" * 8 + b"\0\x01")  # cut before its trailer
+    with pytest.raises(module.RestoreError, match="does not end with a COPY trailer"):
+        module.feed_copy_part(io.BytesIO(), path, None, "part", first=True, last=True)
