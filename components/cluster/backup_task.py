@@ -4,8 +4,8 @@ prefix; the database from RDS (as the odoo role, whose password the entrypoint r
 task's role), the filestore from EFS through the access point. A metric filter counts complete
 sets for the backup-age alarm (components/cluster/alarm_specs.py).
 
-The script travels in the task definition (gzip + base64, about 13 KB of the 64 KiB), so the
-image needs nothing new but zstd (image/Dockerfile installs it).
+The script travels in the task definition (gzip + base64, about 21 KB of the 64 KiB; ladder/limits.py
+checks the whole definition), so the image needs nothing new but zstd (image/Dockerfile installs it).
 """
 from __future__ import annotations
 
