@@ -143,3 +143,37 @@ def test_a_part_that_is_not_copy_binary_is_refused(tmp_path):
     path.write_bytes(module.COPY_SIGNATURE + b"\0" * 8 + b"\0\x01")  # cut before its trailer
     with pytest.raises(module.RestoreError, match="does not end with a COPY trailer"):
         module.feed_copy_part(io.BytesIO(), path, None, "part", first=True, last=True)
+
+
+def test_a_hangup_while_parts_load_stops_the_restore_and_leaves_nothing(pg, moto, bucket, data_dir, parted_set):
+    """SIGHUP (a dropped Session Manager session) while the owner sessions load: the downloads and
+    loaders stop, the temporary database and directory are dropped, the work dir is empty."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    before = pg.databases()
+    # Only a table part's "decompressor" hangs (its stdin is the part's file): the dump's does not.
+    slow = "sh -c 'case $(readlink /proc/self/fd/0) in *table*) exec sleep 30;; esac; exec zstd -d -q -c'"
+    env = script_env(pg.env(), moto, RESTORE_DECOMPRESS_CMD=slow)
+    proc = subprocess.Popen([sys.executable, str(RESTORE), "--bucket", bucket, "--data-dir", data_dir,
+                             "--target-db", "hungup"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not [d for d in pg.databases() - before if "hungup_restoring_" in d]:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.2)
+        time.sleep(2)  # pre-data is in, the parts wait on their (slow) decompressors
+        started = time.monotonic()
+        proc.send_signal(signal.SIGHUP)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 1 and "FAILED: terminated by signal" in err, err
+    assert time.monotonic() - started < 25, "the restore waited for the loaders instead of stopping them"
+    assert pg.databases() == before
+    assert not [n for n in os.listdir(os.path.join(data_dir, "filestore")) if "hungup" in n]
+    assert all(n.endswith(".lock") for n in os.listdir(os.path.join(data_dir, ".backup-work")))
