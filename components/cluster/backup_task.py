@@ -117,7 +117,7 @@ class BackupSchedule(pulumi.ComponentResource):
             args.cluster_arn, args.execution_role_arn, role.arn).apply(
             lambda a: json.dumps(scheduler_policy(a[0], family_arn, [a[1], a[2]]))))
         aws.scheduler.Schedule(
-            f"{name}-daily", name=ecs_name(cfg.stack, "backup")[:64], schedule_expression_timezone="UTC",
+            f"{name}-daily", name=family[:64], schedule_expression_timezone="UTC",
             schedule_expression=schedule_expression(cfg.settings.backup.time), flexible_time_window={"mode": "OFF"},
             target={"arn": args.cluster_arn, "role_arn": scheduler.arn,
                     "retry_policy": {"maximum_retry_attempts": 2, "maximum_event_age_in_seconds": 3600},

@@ -56,8 +56,9 @@ def manifest_problem(name: str, manifest: dict, stored: datetime, objects: dict,
     if manifest["format"] == "odoo-ladder-backup/3" and not isinstance(tables, list):
         return "its manifest lists no table parts"
     for part, entry in [("dump part", parts.get("dump")), ("filestore part", parts.get("filestore"))] + \
-            [(f"table part {(e or {}).get('key')}", e) for e in tables or []]:
+            [("table part", e) for e in tables or []]:
         entry = entry if isinstance(entry, dict) else {}
+        part = f"table part {entry.get('key')}" if part == "table part" else part
         listed = objects.get(f"{name}/{entry.get('key')}")
         if not entry.get("sha256") or listed is None or listed["Size"] != entry.get("size"):
             return f"its {part} is missing or not the size its manifest says"
